@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule } from './common/common.module';
+import { LoggingModule } from './common/logging/logging.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { AuthModule } from './modules/auth/auth.module';
+import { CatalogModule } from './modules/catalog/catalog.module';
+import { OperationsModule } from './modules/operations/operations.module';
+
+/** The whole service; `config.database.url` must point at a running PostgreSQL (or the embedded one). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const url = config.database.url;
+    if (url === undefined) throw new Error('AppModule needs a database URL; main.ts starts the embedded engine.');
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule,
+        LoggingModule,
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(url, config.database.poolSize), retryAttempts: 3 }),
+        AuthModule,
+        CatalogModule,
+        OperationsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import type { AuthErrorCode } from '../../modules/auth/auth.errors';
+import type { CatalogErrorCode } from '../../modules/catalog/catalog.errors';
+
+/** Codes any endpoint may answer with; each module adds its own in `<module>.errors.ts`. */
+export type CommonErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'MALFORMED_JSON'
+  | 'BAD_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export type ErrorCode = CommonErrorCode | AuthErrorCode | CatalogErrorCode;
+
+/** The HTTP status of every code, in one table: the compiler makes a new code choose its status here. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  EMAIL_TAKEN: 409,
+  SKU_TAKEN: 409,
+  ADDON_ID_TAKEN: 409,
+  RELEASE_VERSION_TAKEN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNKNOWN_VENDOR: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/** `DOMAIN_CHANGE_LIMIT_REACHED` → `Domain change limit reached`: the problem's `title`. */
+export function titleOf(code: ErrorCode): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

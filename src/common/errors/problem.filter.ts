@@ -1,0 +1,24 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+
+/** The one place where errors become HTTP answers: every error leaves as application/problem+json. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const { httpAdapter } = this.adapterHost;
+    const http = host.switchToHttp();
+    const request = http.getRequest<{ id?: unknown }>();
+    const response = http.getResponse<unknown>();
+    const { problem, expected } = toProblem(error);
+    const requestId = typeof request.id === 'string' ? request.id : undefined;
+    if (!expected) this.logger.error({ err: error, requestId }, 'Unexpected error while serving a request');
+    if (problem.status === 401) httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
+    httpAdapter.setHeader(response, 'Content-Type', PROBLEM_CONTENT_TYPE);
+    httpAdapter.reply(response, { ...problem, requestId }, problem.status);
+  }
+}

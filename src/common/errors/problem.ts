@@ -1,0 +1,96 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError } from './domain-error';
+import { ERROR_STATUS, ErrorCode, titleOf } from './error-codes';
+
+/** An RFC 9457 problem document with the service's stable `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  requestId?: string;
+  [extra: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** What body-parser attaches to the errors it raises before any handler runs. */
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as BodyParserError).type === 'string' &&
+    (error as BodyParserError).type.startsWith('entity.') &&
+    typeof (error as BodyParserError).status === 'number'
+  );
+}
+
+function problem(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): Problem {
+  return {
+    ...extra,
+    type: `urn:licensor:problem:${code.toLowerCase().replace(/_/g, '-')}`,
+    title: titleOf(code),
+    status: ERROR_STATUS[code],
+    detail,
+    code,
+  };
+}
+
+/**
+ * Maps anything thrown while serving a request to the problem the client sees. Unknown errors become a
+ * bare 500: their message may hold internals, so only the log gets it (`expected: false`).
+ */
+export function toProblem(error: unknown): { problem: Problem; expected: boolean } {
+  if (error instanceof DomainError) {
+    return { problem: problem(error.code, error.detail, error.extra), expected: true };
+  }
+  // The Express adapter wraps body-parser's errors in an HttpException whose cause is the original.
+  const bodyError = error instanceof HttpException ? error.cause : error;
+  if (isBodyParserError(bodyError)) {
+    if (bodyError.type === 'entity.parse.failed') {
+      return { problem: problem('MALFORMED_JSON', 'The request body is not valid JSON.'), expected: true };
+    }
+    if (bodyError.type === 'entity.too.large') {
+      return { problem: problem('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB.'), expected: true };
+    }
+    const code = CODE_OF_HTTP_STATUS[bodyError.status] ?? 'BAD_REQUEST';
+    return { problem: problem(code, 'The request body could not be read.'), expected: true };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = CODE_OF_HTTP_STATUS[status];
+    if (code !== undefined) {
+      const detail = status === 404 ? 'No such resource or route.' : httpExceptionMessage(error);
+      return { problem: { ...problem(code, detail), status }, expected: true };
+    }
+  }
+  return {
+    problem: problem('INTERNAL_ERROR', 'The server could not complete the request; it has been logged.'),
+    expected: false,
+  };
+}
+
+function httpExceptionMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return typeof message === 'string' ? message : error.message;
+}

@@ -1,0 +1,182 @@
+import * as path from 'node:path';
+import { isEmail } from 'class-validator';
+import { AppConfig, LOG_LEVELS, LogLevel, RuntimeEnvironment } from './app-config';
+
+/** Secrets that development may generate when the environment does not give them. */
+export interface SecretValues {
+  jwtSecret?: string;
+  apiKeySecret?: string;
+  signingKeyPem?: string;
+  adminPassword?: string;
+}
+
+/** Everything read from the environment, before missing development secrets are filled in. */
+export interface ConfigDraft extends Omit<AppConfig, 'auth' | 'licenseTokens'> {
+  auth: {
+    jwtSecret?: string;
+    jwtExpiresInSeconds: number;
+    apiKeySecret?: string;
+    adminEmail?: string;
+    adminPassword?: string;
+  };
+  licenseTokens: { signingKeyPem?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration is not valid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+export const MIN_SECRET_LENGTH = 32;
+const PLACEHOLDER_SECRETS = /^(change-?me|changeit|secret|password|test|dev|development|example|x+)$/i;
+
+/**
+ * Reads and checks every setting of the environment; collects all problems at once so that a newcomer
+ * fixes them in one go. Pure: the caller passes the environment and the working directory.
+ */
+export function parseConfig(env: Record<string, string | undefined>, cwd: string): ConfigDraft {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const environmentName = text('NODE_ENV') ?? 'development';
+  const environments: RuntimeEnvironment[] = ['development', 'test', 'production'];
+  if (!environments.includes(environmentName as RuntimeEnvironment)) {
+    problems.push(`NODE_ENV must be one of ${environments.join(', ')}; it is "${environmentName}".`);
+  }
+  const environment = environments.includes(environmentName as RuntimeEnvironment)
+    ? (environmentName as RuntimeEnvironment)
+    : 'development';
+  const production = environment === 'production';
+
+  const databaseUrl = text('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/licensor.');
+  }
+  if (production && databaseUrl === undefined) {
+    problems.push(
+      'DATABASE_URL is required when NODE_ENV=production: the embedded engine is for development only.',
+    );
+  }
+
+  const logLevel = text('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; it is "${logLevel}".`);
+  }
+
+  const secret = (name: string): string | undefined => {
+    const value = text(name);
+    if (value === undefined) {
+      if (production) problems.push(`${name} is required when NODE_ENV=production.`);
+      return undefined;
+    }
+    if (value.length < MIN_SECRET_LENGTH || PLACEHOLDER_SECRETS.test(value)) {
+      problems.push(
+        `${name} must be a random value of at least ${MIN_SECRET_LENGTH} characters ` +
+          `(for example the output of: openssl rand -base64 48).`,
+      );
+    }
+    return value;
+  };
+  const jwtSecret = secret('JWT_SECRET');
+  const apiKeySecret = secret('API_KEY_SECRET');
+
+  const signingKeyPem = text('LICENSE_SIGNING_KEY')?.replace(/\\n/g, '\n');
+  if (signingKeyPem !== undefined && !signingKeyPem.includes('PRIVATE KEY-----')) {
+    problems.push('LICENSE_SIGNING_KEY must be a PEM private key (EC P-256), "-----BEGIN PRIVATE KEY-----…".');
+  }
+  if (production && signingKeyPem === undefined) {
+    problems.push('LICENSE_SIGNING_KEY is required when NODE_ENV=production (an EC P-256 private key in PEM).');
+  }
+
+  const adminEmail = text('ADMIN_EMAIL')?.toLowerCase();
+  const adminPassword = text('ADMIN_PASSWORD');
+  if (adminEmail !== undefined && !isEmail(adminEmail)) {
+    problems.push(`ADMIN_EMAIL must be an e-mail address; it is "${adminEmail}".`);
+  }
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    problems.push('ADMIN_PASSWORD must be at least 12 characters long.');
+  }
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither.');
+  }
+
+  const holidayCountry = (text('HOLIDAY_COUNTRY') ?? 'RU').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(holidayCountry)) {
+    problems.push(`HOLIDAY_COUNTRY must be a two-letter ISO 3166 country code such as RU; it is "${holidayCountry}".`);
+  }
+  const timezone = text('BUSINESS_TIMEZONE') ?? 'Europe/Moscow';
+  if (!isTimeZone(timezone)) {
+    problems.push(`BUSINESS_TIMEZONE must be an IANA time zone such as Europe/Moscow; it is "${timezone}".`);
+  }
+
+  const draft: ConfigDraft = {
+    environment,
+    http: { host: text('HOST') ?? '0.0.0.0', port: integer('PORT', 3000, 0, 65535) },
+    dataDir: path.resolve(cwd, text('DATA_DIR') ?? 'var'),
+    database: { url: databaseUrl, poolSize: integer('DATABASE_POOL_SIZE', 10, 1, 100) },
+    logLevel: logLevel as LogLevel,
+    auth: {
+      jwtSecret,
+      jwtExpiresInSeconds: integer('JWT_EXPIRES_IN_SECONDS', 900, 60, 86_400),
+      apiKeySecret,
+      adminEmail,
+      adminPassword,
+    },
+    licenseTokens: { signingKeyPem },
+    business: { holidayCountry, timezone },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return draft;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Completes a draft with secrets generated for development; production drafts are already complete. */
+export function completeConfig(draft: ConfigDraft, generated: SecretValues): AppConfig {
+  const jwtSecret = draft.auth.jwtSecret ?? generated.jwtSecret;
+  const apiKeySecret = draft.auth.apiKeySecret ?? generated.apiKeySecret;
+  const signingKeyPem = draft.licenseTokens.signingKeyPem ?? generated.signingKeyPem;
+  if (jwtSecret === undefined || apiKeySecret === undefined || signingKeyPem === undefined) {
+    throw new ConfigError(['Secrets are missing and none were generated.']);
+  }
+  const { adminEmail, adminPassword } = draft.auth;
+  const initialAdmin =
+    adminEmail !== undefined && adminPassword !== undefined
+      ? { email: adminEmail, password: adminPassword }
+      : generated.adminPassword !== undefined
+        ? { email: DEVELOPMENT_ADMIN_EMAIL, password: generated.adminPassword }
+        : undefined;
+  return {
+    ...draft,
+    auth: {
+      jwtSecret,
+      jwtExpiresInSeconds: draft.auth.jwtExpiresInSeconds,
+      apiKeySecret,
+      initialAdmin,
+    },
+    licenseTokens: { signingKeyPem },
+  };
+}
+
+/** The first admin of a development instance started without ADMIN_EMAIL. */
+export const DEVELOPMENT_ADMIN_EMAIL = 'admin@licensor.localhost';

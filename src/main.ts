@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigError } from './config/parse-config';
+import { loadConfig } from './config/load-config';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+import { runMigrations } from './database/run-migrations';
+
+/** PGlite serves one session; a few pooled connections are queued by its socket server. */
+const EMBEDDED_POOL_SIZE = 4;
+
+async function bootstrap(): Promise<void> {
+  const { config, developmentSecretsFile, generatedNow } = loadConfig();
+  let embedded: EmbeddedPostgres | undefined;
+  if (config.database.url === undefined) {
+    embedded = await startEmbeddedPostgres(config.dataDir, EMBEDDED_POOL_SIZE * 2);
+    config.database = { url: embedded.url, poolSize: EMBEDDED_POOL_SIZE };
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  const applied = await runMigrations(app.get(DataSource));
+  if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`, 'Database');
+  configureApp(app);
+  await app.listen(config.http.port, config.http.host);
+  stopGracefullyOnSignals(app, embedded);
+
+  const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
+  const base = `http://${shownHost}:${config.http.port}`;
+  logger.log(`Listening on ${config.http.host}:${config.http.port}`, 'Licensor');
+  logger.log(`Swagger UI: ${base}/docs`, 'Licensor');
+  logger.log(
+    embedded
+      ? `Data: embedded PostgreSQL in ${embedded.dataPath}`
+      : `Data: PostgreSQL at ${redactPassword(config.database.url ?? '')}`,
+    'Licensor',
+  );
+  if (developmentSecretsFile) {
+    logger.log(
+      generatedNow.length > 0
+        ? `Development secrets generated into ${developmentSecretsFile} (${generatedNow.join(', ')}); they are reused on restart.`
+        : `Development secrets read from ${developmentSecretsFile}.`,
+      'Licensor',
+    );
+  }
+  if (config.auth.initialAdmin) {
+    logger.log(`Staff login: ${config.auth.initialAdmin.email} (password in ADMIN_PASSWORD or the secrets file)`, 'Licensor');
+  }
+}
+
+/** Closes the app (pool included) before the embedded engine, so PGlite flushes its files and exits clean. */
+function stopGracefullyOnSignals(app: NestExpressApplication, embedded: EmbeddedPostgres | undefined): void {
+  const stop = async (): Promise<void> => {
+    await app.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee the Configuration section of README.md.\n`);
+  } else {
+    process.stderr.write(`Licensor could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { STAFF_AUTH } from '../../app.setup';
+import { ApiProblems } from '../../common/http/api-problems.decorator';
+import { Access, Principal } from './principal';
+
+export const ACCESS_METADATA = 'licensor:access';
+export const PUBLIC_METADATA = 'licensor:public';
+
+/**
+ * Who may call a route or every route of a controller: `@Allow('staff', 'storefront')`. `staff` includes
+ * admins. A route with neither `@Allow` nor `@Public` is for admins only, so a forgotten decorator fails closed.
+ */
+export function Allow(...access: Access[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(ACCESS_METADATA, access),
+    ApiBearerAuth(STAFF_AUTH),
+    ApiProblems('UNAUTHENTICATED', 'FORBIDDEN'),
+  );
+}
+
+/** A route anyone may call without credentials. */
+export function Public(): MethodDecorator & ClassDecorator {
+  return SetMetadata(PUBLIC_METADATA, true);
+}
+
+/** The request's authenticated caller; only on routes that are not `@Public()`. */
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal =>
+    context.switchToHttp().getRequest<{ principal: Principal }>().principal,
+);

@@ -1,0 +1,31 @@
+import { generateKeyPairSync } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AppConfig } from '../../src/config/app-config';
+
+export const TEST_ADMIN = { email: 'admin@licensor.test', password: 'admin-password-for-tests' };
+
+let signingKeyPem: string | undefined;
+
+/** A complete configuration for an app under test; no files are read or written. */
+export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = {}): AppConfig {
+  signingKeyPem ??= generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString();
+  return {
+    environment: 'test',
+    http: { host: '127.0.0.1', port: 0 },
+    dataDir: path.join(os.tmpdir(), 'licensor-test'),
+    database: { url: databaseUrl, poolSize: 5 },
+    logLevel: 'silent',
+    auth: {
+      jwtSecret: 'jwt-secret-for-tests-only-0123456789abcdef',
+      jwtExpiresInSeconds: 900,
+      apiKeySecret: 'api-key-secret-for-tests-only-0123456789abcdef',
+      initialAdmin: TEST_ADMIN,
+    },
+    licenseTokens: { signingKeyPem },
+    business: { holidayCountry: 'RU', timezone: 'Europe/Moscow' },
+    ...overrides,
+  };
+}
