@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from './common/common.module';
+import { BodyParsingModule } from './common/http/body-parsing.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -21,6 +22,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         CommonModule,
         LoggingModule,
+        BodyParsingModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(url, config.database.poolSize), retryAttempts: 3 }),
         AuthModule,
         CatalogModule,

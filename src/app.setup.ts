@@ -6,17 +6,14 @@ import { FieldError, validationFailed } from './common/errors/domain-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
 
-export const BODY_LIMIT = '1mb';
 export const STAFF_AUTH = 'bearer';
 
 /**
  * Everything an app needs besides its modules, shared by main.ts, the e2e tests and the OpenAPI writer so
- * that all three serve the same thing. Call it on an app created with `bodyParser: false`.
+ * that all three serve the same thing. Create the app with `bodyParser: false`: BodyParsingModule parses.
  */
 export function configureApp(app: NestExpressApplication): OpenAPIObject {
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  // The legacy add-on protocol posts forms.
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.disable('x-powered-by');
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

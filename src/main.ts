@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -32,9 +33,10 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   stopGracefullyOnSignals(app, embedded);
 
+  const { port } = app.getHttpServer().address() as AddressInfo;
   const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
-  const base = `http://${shownHost}:${config.http.port}`;
-  logger.log(`Listening on ${config.http.host}:${config.http.port}`, 'Licensor');
+  const base = `http://${shownHost}:${port}`;
+  logger.log(`Listening on ${config.http.host}:${port}`, 'Licensor');
   logger.log(`Swagger UI: ${base}/docs`, 'Licensor');
   logger.log(
     embedded

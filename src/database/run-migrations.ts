@@ -6,6 +6,7 @@ const MIGRATION_LOCK_ID = 7_310_402_211;
 /**
  * Runs pending migrations under a session-level advisory lock, so that two instances starting together
  * on one PostgreSQL do not run the same migration twice: the second waits, then finds nothing to do.
+ * The lock holds one pooled connection while the migrations use another: the pool needs two.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const lockHolder = dataSource.createQueryRunner();

@@ -1,10 +1,13 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock/clock';
+import { LOG_DESTINATION } from '../../src/common/logging/logging.module';
 import { AppConfig } from '../../src/config/app-config';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from './database';
 import { FixedClock } from './fixed-clock';
@@ -27,19 +30,33 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /**
+   * Receives the app's log lines (pass `logLevel` too: tests default to 'silent'); Nest's own Logger is then
+   * routed through pino as in main.ts. nestjs-pino builds one logger per process: only the first app of a
+   * test file gets to choose its destination and level.
+   */
+  logDestination?: DestinationStream;
+}
+
 /**
  * Boots the real AppModule, configured as main.ts does, on a fresh database copied from the migrated
  * template, with a fixed clock. Call `close()` in `afterAll`: it drops the database.
  */
-export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<AppConfig> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await createDatabaseFromTemplate('licensor_e2e');
   const config = testConfig(databaseUrl(database), overrides);
   const clock = new FixedClock(TEST_NOW);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
+    .useValue(clock);
+  if (options.logDestination) builder = builder.overrideProvider(LOG_DESTINATION).useValue(options.logDestination);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  if (options.logDestination) app.useLogger(app.get(Logger));
   configureApp(app);
   await app.init();
   const http = () => request(app.getHttpServer());

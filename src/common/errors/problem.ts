@@ -38,8 +38,9 @@ function isBodyParserError(error: unknown): error is BodyParserError {
     typeof error === 'object' &&
     error !== null &&
     typeof (error as BodyParserError).type === 'string' &&
-    (error as BodyParserError).type.startsWith('entity.') &&
-    typeof (error as BodyParserError).status === 'number'
+    typeof (error as BodyParserError).status === 'number' &&
+    (error as BodyParserError).status >= 400 &&
+    (error as BodyParserError).status < 500
   );
 }
 

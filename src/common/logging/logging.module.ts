@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -16,6 +18,16 @@ export function requestIdOf(request: IncomingMessage, response: ServerResponse):
 }
 
 /**
+ * Where the log lines go. `null` (the default) is pino's own destination, standard output; tests bind a
+ * stream of their own to read what was logged (`overrideProvider(LOG_DESTINATION)`).
+ *
+ * nestjs-pino keeps one pino-http instance per process, built by the first app that logs: a second app in
+ * the same process (a second `createTestApp` in one test file) writes to the first one's destination at
+ * the first one's level.
+ */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+/**
  * JSON logs through pino, one line per request and the request id on every line written while serving it.
  * Requests are logged without their query string and headers, since those carry license keys (the legacy
  * protocol sends them in the URL), API keys and tokens.
@@ -23,12 +35,12 @@ export function requestIdOf(request: IncomingMessage, response: ServerResponse):
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
+      providers: [{ provide: LOG_DESTINATION, useFactory: (): DestinationStream | null => null }],
+      inject: [APP_CONFIG, LOG_DESTINATION],
+      useFactory: (config: AppConfig, destination: DestinationStream | null) => {
+        const options: Options = {
           level: config.logLevel,
           genReqId: requestIdOf,
-          customAttributeKeys: { reqId: 'requestId' },
           serializers: {
             req: (request: { id: string; method: string; url: string; remoteAddress?: string }) => ({
               id: request.id,
@@ -37,9 +49,13 @@ export function requestIdOf(request: IncomingMessage, response: ServerResponse):
             }),
             res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
           },
-          redact: { paths: ['password', '*.password', 'apiKey', '*.apiKey', 'key', '*.key', 'licenseKey'], censor: '[redacted]' },
-        },
-      }),
+          redact: {
+            paths: ['password', '*.password', 'apiKey', '*.apiKey', 'key', '*.key', 'licenseKey'],
+            censor: '[redacted]',
+          },
+        };
+        return { pinoHttp: destination === null ? options : [options, destination] };
+      },
     }),
   ],
 })

@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+
+# Licensor: docker build -t licensor . && docker run -p 3000:3000 -e DATABASE_URL=... -e JWT_SECRET=... licensor
+# NODE_ENV=production demands DATABASE_URL, JWT_SECRET, API_KEY_SECRET and LICENSE_SIGNING_KEY (see README).
+#
+# Node 20, the version the test suite runs on (see README: Node 20 is past its end of life; move both together).
+ARG NODE_IMAGE=node:20-slim
+
+# ---- build: the whole toolchain, compiles src/ and migrations/ to dist/ ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# No install script is needed to compile (they fetch native binaries for tests and send install analytics).
+ENV SCARF_ANALYTICS=false NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+# Writes dist/src/main.js, dist/src/bin/*.js and dist/migrations/*.js.
+RUN npm run build
+
+# ---- deps: production dependencies only ----
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+ENV SCARF_ANALYTICS=false NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+
+# ---- runtime ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=3000 \
+    HOST=0.0.0.0 \
+    DATA_DIR=/app/var
+WORKDIR /app
+# Code and dependencies belong to root and are read-only for the service; only DATA_DIR is its own
+# (used only by the embedded engine and development secrets, i.e. when NODE_ENV is not production).
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+RUN mkdir -p /app/var && chown node:node /app/var
+# The unprivileged user of the official Node images (uid 1000).
+USER node
+EXPOSE 3000
+# Slim images have no curl: Node's own fetch asks /health, which pings the database (200 up, 503 down).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node runs as PID 1 and main.ts handles SIGTERM/SIGINT: it closes the app and its pool, then exits.
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,77 @@
+import { BadRequestException, ForbiddenException, HttpException, NotFoundException, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
+import { DomainError, validationFailed } from './domain-error';
+import { ERROR_STATUS, ErrorCode } from './error-codes';
+import { toProblem } from './problem';
+
+describe('toProblem', () => {
+  it('maps a domain error to its status from the one table, with its extra fields', () => {
+    const { problem, expected } = toProblem(new DomainError('SKU_TAKEN', 'Taken.', { sku: 'a' }));
+    expect(expected).toBe(true);
+    expect(problem).toEqual({
+      type: 'urn:licensor:problem:sku-taken',
+      title: 'Sku taken',
+      status: 409,
+      detail: 'Taken.',
+      code: 'SKU_TAKEN',
+      sku: 'a',
+    });
+  });
+
+  it('never lets extra fields overwrite the problem members', () => {
+    const { problem } = toProblem(new DomainError('NOT_FOUND', 'Gone.', { status: 200, code: 'OK' }));
+    expect(problem).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('keeps the field errors of a validation failure', () => {
+    const { problem } = toProblem(validationFailed([{ field: 'price', message: 'price must not be less than 0' }]));
+    expect(problem).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'price', message: 'price must not be less than 0' }],
+    });
+  });
+
+  it.each([
+    [new NotFoundException('Cannot GET /x'), 404, 'NOT_FOUND'],
+    [new ForbiddenException(), 403, 'FORBIDDEN'],
+    [new BadRequestException('bad'), 400, 'BAD_REQUEST'],
+    [new PayloadTooLargeException(), 413, 'PAYLOAD_TOO_LARGE'],
+    [new ServiceUnavailableException(), 503, 'SERVICE_UNAVAILABLE'],
+  ])('maps %p to %p %p', (error, status, code) => {
+    expect(toProblem(error).problem).toMatchObject({ status, code });
+  });
+
+  it('hides the route of a 404 from Nest', () => {
+    expect(toProblem(new NotFoundException('Cannot GET /internal/path')).problem.detail).toBe('No such resource or route.');
+  });
+
+  it.each([
+    [{ type: 'entity.parse.failed', status: 400 }, 400, 'MALFORMED_JSON'],
+    [{ type: 'entity.too.large', status: 413 }, 413, 'PAYLOAD_TOO_LARGE'],
+    [{ type: 'encoding.unsupported', status: 415 }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('maps the body-parser error %p, bare or wrapped by the Express adapter', (cause, status, code) => {
+    const raw = Object.assign(new Error('parser internals'), cause);
+    const wrapped = new HttpException('parser internals', cause.status, { cause: raw });
+    for (const error of [raw, wrapped]) {
+      const { problem } = toProblem(error);
+      expect(problem).toMatchObject({ status, code });
+      expect(problem.detail).not.toContain('internals');
+    }
+  });
+
+  it('turns anything else into a 500 without its message', () => {
+    const { problem, expected } = toProblem(new TypeError("Cannot read properties of undefined (reading 'secret')"));
+    expect(expected).toBe(false);
+    expect(problem).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+    expect(JSON.stringify(problem)).not.toContain('secret');
+    expect(toProblem('a thrown string').problem.code).toBe('INTERNAL_ERROR');
+    expect(toProblem(new HttpException('teapot', 418)).problem.code).toBe('INTERNAL_ERROR');
+  });
+
+  it('gives every code a client or server error status', () => {
+    for (const [code, status] of Object.entries(ERROR_STATUS) as [ErrorCode, number][]) {
+      expect([code, status >= 400 && status < 600]).toEqual([code, true]);
+      expect(code).toMatch(/^[A-Z][A-Z_]*[A-Z]$/);
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import { IncomingMessage } from 'node:http';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { json, urlencoded } from 'body-parser';
+import { DomainError } from '../errors/domain-error';
+
+export const BODY_LIMIT = '1mb';
+/** The legacy add-on protocol posts HTML forms; every other route takes JSON only. */
+export const FORM_ROUTES = ['index.php'];
+const ALL_ROUTES = '{*splat}';
+
+/**
+ * Refuses a body that is not JSON with 415, instead of letting the JSON parser skip it and the validation
+ * then list every field as missing.
+ */
+export function requireJsonBody(request: IncomingMessage, _response: unknown, next: (error?: unknown) => void): void {
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? '0') > 0;
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (hasBody && mediaType !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(mediaType)) {
+    next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'));
+    return;
+  }
+  next();
+}
+
+/**
+ * Body parsing as Nest middleware of a module that is not global: Nest mounts the middleware of global
+ * modules (the request logger) first, so a body refused here (malformed JSON, over 1 MB, not JSON) is
+ * still logged and answered with its request id.
+ */
+@Module({})
+export class BodyParsingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(requireJsonBody, json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }))
+      .exclude(...FORM_ROUTES)
+      .forRoutes(ALL_ROUTES);
+    consumer.apply(urlencoded({ limit: BODY_LIMIT, extended: false })).forRoutes(...FORM_ROUTES);
+  }
+}

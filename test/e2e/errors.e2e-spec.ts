@@ -1,0 +1,102 @@
+import { CatalogService } from '../../src/modules/catalog/catalog.service';
+import { createTestApp, TestApp } from '../support/test-app';
+
+/** Every failure, whatever raises it, is answered as application/problem+json with a stable code. */
+describe('error answers (e2e)', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await t.adminAuth();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const expectProblem = (response: { headers: Record<string, string>; body: Record<string, unknown> }, code: string) => {
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ code, type: expect.stringMatching(/^urn:licensor:problem:/), title: expect.any(String) });
+    expect(response.body.requestId).toBe(response.headers['x-request-id']);
+    expect(JSON.stringify(response.body)).not.toMatch(/\bat \S+:\d+|node_modules|QueryFailedError/);
+  };
+
+  it('answers an unknown route with 404 NOT_FOUND', async () => {
+    const response = await t.http().get('/v1/no-such-thing').expect(404);
+    expectProblem(response, 'NOT_FOUND');
+    expect(response.body).toMatchObject({ status: 404, title: 'Not found' });
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
+    const response = await t
+      .http()
+      .post('/v1/products')
+      .set('Authorization', admin)
+      .set('Content-Type', 'application/json')
+      .send('{"sku": "a",')
+      .expect(400);
+    expectProblem(response, 'MALFORMED_JSON');
+    expect(response.body.detail).toBe('The request body is not valid JSON.');
+  });
+
+  it('answers a body over 1 MB with 413 PAYLOAD_TOO_LARGE', async () => {
+    const response = await t
+      .http()
+      .post('/v1/products')
+      .set('Authorization', admin)
+      .send({ name: 'x'.repeat(1_100_000) })
+      .expect(413);
+    expectProblem(response, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('takes a body just under 1 MB to validation', async () => {
+    const response = await t
+      .http()
+      .post('/v1/products')
+      .set('Authorization', admin)
+      .send({ name: 'x'.repeat(1_000_000) })
+      .expect(400);
+    expectProblem(response, 'VALIDATION_FAILED');
+  });
+
+  it.each([
+    ['text/plain', 'name=Form'],
+    ['application/x-www-form-urlencoded', 'name=Form'],
+  ])('answers a %s body with 415 UNSUPPORTED_MEDIA_TYPE', async (contentType, body) => {
+    const response = await t
+      .http()
+      .patch('/v1/products/anything')
+      .set('Authorization', admin)
+      .set('Content-Type', contentType)
+      .send(body)
+      .expect(415);
+    expectProblem(response, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('lists every invalid field with 400 VALIDATION_FAILED', async () => {
+    const response = await t
+      .http()
+      .post('/v1/products')
+      .set('Authorization', admin)
+      .send({ sku: 'ok-sku', price: -1, unknownField: true })
+      .expect(400);
+    expectProblem(response, 'VALIDATION_FAILED');
+    const fields = (response.body.errors as { field: string }[]).map((error) => error.field);
+    expect(fields).toEqual(expect.arrayContaining(['price', 'unknownField', 'name', 'vendor', 'currency']));
+  });
+
+  it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
+    const spy = jest
+      .spyOn(t.app.get(CatalogService), 'listVendors')
+      .mockRejectedValueOnce(new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2'));
+    const response = await t.http().get('/v1/vendors').set('Authorization', admin).expect(500);
+    spy.mockRestore();
+    expectProblem(response, 'INTERNAL_ERROR');
+    expect(JSON.stringify(response.body)).not.toMatch(/ECONNREFUSED|hunter2|10\.0\.0\.5/);
+  });
+
+  it('does not announce the framework', async () => {
+    const response = await t.http().get('/health').expect(200);
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+});
