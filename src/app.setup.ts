@@ -41,7 +41,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'A staff access token from POST /v1/auth/login, or a storefront API key.' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A staff access token from POST /v1/auth/login, or a storefront API key.',
+      },
       STAFF_AUTH,
     )
     .build();

@@ -53,7 +53,10 @@ async function bootstrap(): Promise<void> {
     );
   }
   if (config.auth.initialAdmin) {
-    logger.log(`Staff login: ${config.auth.initialAdmin.email} (password in ADMIN_PASSWORD or the secrets file)`, 'Licensor');
+    logger.log(
+      `Staff login: ${config.auth.initialAdmin.email} (password in ADMIN_PASSWORD or the secrets file)`,
+      'Licensor',
+    );
   }
 }
 
@@ -75,7 +78,9 @@ bootstrap().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\nSee the Configuration section of README.md.\n`);
   } else {
-    process.stderr.write(`Licensor could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Licensor could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

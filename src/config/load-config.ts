@@ -27,7 +27,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const wanted = missingSecrets(draft);
   const generatedNow = wanted.filter((name) => stored[name] === undefined);
   if (generatedNow.length === 0) {
-    return { config: completeConfig(draft, stored), developmentSecretsFile: wanted.length ? file : undefined, generatedNow };
+    return {
+      config: completeConfig(draft, stored),
+      developmentSecretsFile: wanted.length ? file : undefined,
+      generatedNow,
+    };
   }
   const secrets: SecretValues = { ...stored };
   for (const name of generatedNow) secrets[name] = generateSecret(name);

@@ -66,9 +66,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/licensor.');
   }
   if (production && databaseUrl === undefined) {
-    problems.push(
-      'DATABASE_URL is required when NODE_ENV=production: the embedded engine is for development only.',
-    );
+    problems.push('DATABASE_URL is required when NODE_ENV=production: the embedded engine is for development only.');
   }
 
   const logLevel = text('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info');

@@ -33,7 +33,11 @@ describe('staff auth and API clients (e2e)', () => {
     });
 
     it('accepts the e-mail in any case', async () => {
-      await t.http().post('/v1/auth/login').send({ ...TEST_ADMIN, email: TEST_ADMIN.email.toUpperCase() }).expect(200);
+      await t
+        .http()
+        .post('/v1/auth/login')
+        .send({ ...TEST_ADMIN, email: TEST_ADMIN.email.toUpperCase() })
+        .expect(200);
     });
 
     it.each([
@@ -110,8 +114,17 @@ describe('staff auth and API clients (e2e)', () => {
         await t.http().post('/v1/api-clients').set('Authorization', caller).send({ name: 'x' }).expect(403);
       }
       const created = await t.http().post('/v1/staff-users').set('Authorization', admin).send(body).expect(201);
-      expect(created.body).toEqual({ id: expect.any(String), email: body.email, role: 'staff', createdAt: expect.any(String) });
-      const login = await t.http().post('/v1/auth/login').send({ email: body.email, password: body.password }).expect(200);
+      expect(created.body).toEqual({
+        id: expect.any(String),
+        email: body.email,
+        role: 'staff',
+        createdAt: expect.any(String),
+      });
+      const login = await t
+        .http()
+        .post('/v1/auth/login')
+        .send({ email: body.email, password: body.password })
+        .expect(200);
       await me(`Bearer ${login.body.accessToken}`).expect(200);
     });
 
@@ -148,7 +161,12 @@ describe('staff auth and API clients (e2e)', () => {
 
   describe('API clients', () => {
     it('shows the key once, stores only its keyed hash, authenticates with it until revoked', async () => {
-      const created = await t.http().post('/v1/api-clients').set('Authorization', admin).send({ name: 'Web shop' }).expect(201);
+      const created = await t
+        .http()
+        .post('/v1/api-clients')
+        .set('Authorization', admin)
+        .send({ name: 'Web shop' })
+        .expect(201);
       const apiKey: string = created.body.apiKey;
       expect(apiKey).toMatch(/^lsk_[\w-]{43}$/);
       expect(created.body).toMatchObject({ name: 'Web shop', keyPrefix: apiKey.slice(0, 12), revokedAt: null });
@@ -184,7 +202,12 @@ describe('staff auth and API clients (e2e)', () => {
     });
 
     it('validates the name and the id', async () => {
-      const blank = await t.http().post('/v1/api-clients').set('Authorization', admin).send({ name: '   ' }).expect(400);
+      const blank = await t
+        .http()
+        .post('/v1/api-clients')
+        .set('Authorization', admin)
+        .send({ name: '   ' })
+        .expect(400);
       expect(blank.body.errors).toEqual([{ field: 'name', message: 'name must not be blank' }]);
       const extra = await t
         .http()

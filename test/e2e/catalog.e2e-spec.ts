@@ -94,20 +94,16 @@ describe('Catalog (e2e)', () => {
 
   describe('products', () => {
     it('creates a product as admin, with defaults, dated by the clock', async () => {
-      const response = await t
-        .http()
-        .post('/v1/products')
-        .set('Authorization', admin)
-        .send({
-          sku: 'cp-power-scroll-pagination',
-          name: '  Power Scroll Pagination  ',
-          vendor: 'cart-power',
-          addonId: 'cp_power_scroll_pagination',
-          price: 4900,
-          extraStorefrontPrice: 2450,
-          renewalPrice: 1900,
-          currency: 'USD',
-        });
+      const response = await t.http().post('/v1/products').set('Authorization', admin).send({
+        sku: 'cp-power-scroll-pagination',
+        name: '  Power Scroll Pagination  ',
+        vendor: 'cart-power',
+        addonId: 'cp_power_scroll_pagination',
+        price: 4900,
+        extraStorefrontPrice: 2450,
+        renewalPrice: 1900,
+        currency: 'USD',
+      });
       expect(response.status).toBe(201);
       expect(response.body).toEqual({
         sku: 'cp-power-scroll-pagination',
@@ -131,7 +127,13 @@ describe('Catalog (e2e)', () => {
 
     it('stores addonId null and a given update period', async () => {
       const product = await createProduct({ vendor: 'cs-cart', updatePeriodMonths: 24, currency: 'RUB', price: 0 });
-      expect(product).toMatchObject({ vendor: 'cs-cart', addonId: null, updatePeriodMonths: 24, currency: 'RUB', price: 0 });
+      expect(product).toMatchObject({
+        vendor: 'cs-cart',
+        addonId: null,
+        updatePeriodMonths: 24,
+        currency: 'RUB',
+        price: 0,
+      });
     });
 
     it('shows a product to staff and storefronts by SKU', async () => {
@@ -230,7 +232,11 @@ describe('Catalog (e2e)', () => {
 
     it('refuses to change the SKU or the vendor', async () => {
       const created = await createProduct();
-      for (const body of [{ sku: 'another-sku' }, { vendor: 'cs-cart' }, { name: 'x', createdAt: '2020-01-01T00:00:00Z' }]) {
+      for (const body of [
+        { sku: 'another-sku' },
+        { vendor: 'cs-cart' },
+        { name: 'x', createdAt: '2020-01-01T00:00:00Z' },
+      ]) {
         const response = await t.http().patch(`/v1/products/${created.sku}`).set('Authorization', admin).send(body);
         expectProblem(response, 400, 'VALIDATION_FAILED');
         const field = Object.keys(body).find((key) => key !== 'name');
@@ -282,9 +288,10 @@ describe('Catalog (e2e)', () => {
       const errors = fieldErrors(response);
       expect(errors.length).toBeGreaterThan(0);
       expect(errors.every((error) => error.field === field && error.message.length > 0)).toBe(true);
-      const count = await t.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM products WHERE sku = $1`, [
-        body.sku,
-      ]);
+      const count = await t.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM products WHERE sku = $1`,
+        [body.sku],
+      );
       expect(count).toEqual([{ n: 0 }]);
     });
 
@@ -347,7 +354,10 @@ describe('Catalog (e2e)', () => {
       const response = await t.http().post('/v1/products').set('Authorization', admin).send(body);
       expectProblem(response, 422, 'UNKNOWN_VENDOR');
       expect(response.body).toMatchObject({ vendor: 'acme' });
-      const missing = await t.http().get(`/v1/products/${body.sku as string}`).set('Authorization', staff);
+      const missing = await t
+        .http()
+        .get(`/v1/products/${body.sku as string}`)
+        .set('Authorization', staff);
       expectProblem(missing, 404, 'NOT_FOUND');
     });
   });
@@ -381,7 +391,10 @@ describe('Catalog (e2e)', () => {
         t.http().post('/v1/products').send(newProduct()),
         t.http().patch(`/v1/products/${product.sku}`).send({ price: 1 }),
         t.http().get(`/v1/products/${product.sku}/releases`),
-        t.http().post(`/v1/products/${product.sku}/releases`).send({ version: '1.0.0', releasedAt: '2026-01-01T00:00:00Z' }),
+        t
+          .http()
+          .post(`/v1/products/${product.sku}/releases`)
+          .send({ version: '1.0.0', releasedAt: '2026-01-01T00:00:00Z' }),
         t.http().get('/v1/products').set('Authorization', 'Bearer not-a-real-token'),
       ];
       for (const attempt of attempts) expectProblem(await attempt, 401, 'UNAUTHENTICATED');
@@ -391,11 +404,12 @@ describe('Catalog (e2e)', () => {
   describe('releases', () => {
     it('publishes releases and lists them oldest first', async () => {
       const product = await createProduct();
-      const later = await t
-        .http()
-        .post(`/v1/products/${product.sku}/releases`)
-        .set('Authorization', admin)
-        .send({ version: '1.1.0', releasedAt: '2026-02-20T13:00:00+03:00', notes: 'Faster scrolling.', securityFix: true });
+      const later = await t.http().post(`/v1/products/${product.sku}/releases`).set('Authorization', admin).send({
+        version: '1.1.0',
+        releasedAt: '2026-02-20T13:00:00+03:00',
+        notes: 'Faster scrolling.',
+        securityFix: true,
+      });
       expect(later.status).toBe(201);
       expect(later.body).toEqual({
         version: '1.1.0',
@@ -430,7 +444,11 @@ describe('Catalog (e2e)', () => {
       const product = await createProduct();
       const other = await createProduct();
       const release = { version: '2.0.0-beta.1', releasedAt: '2026-01-10T00:00:00Z' };
-      const first = await t.http().post(`/v1/products/${product.sku}/releases`).set('Authorization', admin).send(release);
+      const first = await t
+        .http()
+        .post(`/v1/products/${product.sku}/releases`)
+        .set('Authorization', admin)
+        .send(release);
       expect(first.status).toBe(201);
 
       const again = await t
@@ -441,7 +459,11 @@ describe('Catalog (e2e)', () => {
       expectProblem(again, 409, 'RELEASE_VERSION_TAKEN');
       expect(again.body).toMatchObject({ sku: product.sku, version: '2.0.0-beta.1' });
 
-      const elsewhere = await t.http().post(`/v1/products/${other.sku}/releases`).set('Authorization', admin).send(release);
+      const elsewhere = await t
+        .http()
+        .post(`/v1/products/${other.sku}/releases`)
+        .set('Authorization', admin)
+        .send(release);
       expect(elsewhere.status).toBe(201);
 
       const list = await t.http().get(`/v1/products/${product.sku}/releases`).set('Authorization', staff);
@@ -490,11 +512,21 @@ describe('Catalog (e2e)', () => {
     it('documents the catalog operations with their answers', async () => {
       const response = await t.http().get('/docs-json');
       expect(response.status).toBe(200);
-      const paths = (response.body as { paths: Record<string, Record<string, { tags: string[]; responses: Record<string, unknown> }>> })
-        .paths;
+      const paths = (
+        response.body as {
+          paths: Record<string, Record<string, { tags: string[]; responses: Record<string, unknown> }>>;
+        }
+      ).paths;
       expect(Object.keys(paths['/v1/products/{sku}'] ?? {}).sort()).toEqual(['get', 'patch']);
       expect(paths['/v1/products']?.post?.tags).toEqual(['Catalog']);
-      expect(Object.keys(paths['/v1/products']?.post?.responses ?? {}).sort()).toEqual(['201', '400', '401', '403', '409', '422']);
+      expect(Object.keys(paths['/v1/products']?.post?.responses ?? {}).sort()).toEqual([
+        '201',
+        '400',
+        '401',
+        '403',
+        '409',
+        '422',
+      ]);
       expect(Object.keys(paths['/v1/products/{sku}/releases']?.post?.responses ?? {}).sort()).toEqual([
         '201',
         '400',

@@ -14,9 +14,16 @@ describe('error answers (e2e)', () => {
     await t.close();
   });
 
-  const expectProblem = (response: { headers: Record<string, string>; body: Record<string, unknown> }, code: string) => {
+  const expectProblem = (
+    response: { headers: Record<string, string>; body: Record<string, unknown> },
+    code: string,
+  ) => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ code, type: expect.stringMatching(/^urn:licensor:problem:/), title: expect.any(String) });
+    expect(response.body).toMatchObject({
+      code,
+      type: expect.stringMatching(/^urn:licensor:problem:/),
+      title: expect.any(String),
+    });
     expect(response.body.requestId).toBe(response.headers['x-request-id']);
     expect(JSON.stringify(response.body)).not.toMatch(/\bat \S+:\d+|node_modules|QueryFailedError/);
   };

@@ -83,7 +83,11 @@ export async function createTestApp(
       return `Bearer ${(response.body as { accessToken: string }).accessToken}`;
     },
     async storefrontAuth(name = `storefront ${++counter}`) {
-      const response = await http().post('/v1/api-clients').set('Authorization', await adminAuth()).send({ name }).expect(201);
+      const response = await http()
+        .post('/v1/api-clients')
+        .set('Authorization', await adminAuth())
+        .send({ name })
+        .expect(201);
       return `Bearer ${(response.body as { apiKey: string }).apiKey}`;
     },
     async close() {

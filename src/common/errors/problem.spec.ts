@@ -1,4 +1,11 @@
-import { BadRequestException, ForbiddenException, HttpException, NotFoundException, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  HttpException,
+  NotFoundException,
+  PayloadTooLargeException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { DomainError, validationFailed } from './domain-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
 import { toProblem } from './problem';
@@ -42,7 +49,9 @@ describe('toProblem', () => {
   });
 
   it('hides the route of a 404 from Nest', () => {
-    expect(toProblem(new NotFoundException('Cannot GET /internal/path')).problem.detail).toBe('No such resource or route.');
+    expect(toProblem(new NotFoundException('Cannot GET /internal/path')).problem.detail).toBe(
+      'No such resource or route.',
+    );
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ERROR_STATUS, ErrorCode } from '../errors/error-codes';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
 import { ProblemResponseDto } from './problem-response.dto';
@@ -16,7 +16,7 @@ export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecor
       ApiResponse({
         status,
         description: `Problem with code ${statusCodes.join(' or ')}.`,
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/ProblemResponseDto' } } },
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponseDto) } } },
       }),
     ),
   );

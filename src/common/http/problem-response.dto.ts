@@ -25,7 +25,10 @@ export class ProblemResponseDto {
   @ApiProperty({ description: 'Stable machine-readable code (UPPER_SNAKE_CASE).', example: 'VALIDATION_FAILED' })
   code: string;
 
-  @ApiPropertyOptional({ description: 'Id of the request in the service logs.', example: '5d0b6c9e-8f1c-4a8e-9a43-7d6c1f0a2b3c' })
+  @ApiPropertyOptional({
+    description: 'Id of the request in the service logs.',
+    example: '5d0b6c9e-8f1c-4a8e-9a43-7d6c1f0a2b3c',
+  })
   requestId?: string;
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'With VALIDATION_FAILED: one entry per invalid field.' })

@@ -5,6 +5,8 @@ import { validationFailed } from '../errors/domain-error';
 export function UuidParam(name: string): ParameterDecorator {
   return Param(
     name,
-    new ParseUUIDPipe({ exceptionFactory: () => validationFailed([{ field: name, message: `${name} must be a UUID` }]) }),
+    new ParseUUIDPipe({
+      exceptionFactory: () => validationFailed([{ field: name, message: `${name} must be a UUID` }]),
+    }),
   );
 }

@@ -56,8 +56,6 @@ export class StaffTokenService {
 
 function isStaffClaims(claims: jwt.JwtPayload): claims is jwt.JwtPayload & StaffClaims {
   return (
-    typeof claims.sub === 'string' &&
-    typeof claims.email === 'string' &&
-    STAFF_ROLES.includes(claims.role as StaffRole)
+    typeof claims.sub === 'string' && typeof claims.email === 'string' && STAFF_ROLES.includes(claims.role as StaffRole)
   );
 }

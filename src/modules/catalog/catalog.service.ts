@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, violatedConstraint } from '../../common/database/database-errors';
+import {
+  PG_FOREIGN_KEY_VIOLATION,
+  PG_UNIQUE_VIOLATION,
+  violatedConstraint,
+} from '../../common/database/database-errors';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { CatalogRepository, ProductRowChanges } from './catalog.repository';
 import { DEFAULT_UPDATE_PERIOD_MONTHS } from './catalog.patterns';
@@ -141,14 +145,15 @@ export class CatalogService {
     } catch (error) {
       const unique = violatedConstraint(error, PG_UNIQUE_VIOLATION);
       if (unique === 'uq_releases_product_version') {
-        throw new DomainError(
-          'RELEASE_VERSION_TAKEN',
-          `Product ${sku} already has a release ${input.version}.`,
-          { sku, version: input.version },
-        );
+        throw new DomainError('RELEASE_VERSION_TAKEN', `Product ${sku} already has a release ${input.version}.`, {
+          sku,
+          version: input.version,
+        });
       }
       // The product was deleted between the look-up and the insert.
-      if (violatedConstraint(error, PG_FOREIGN_KEY_VIOLATION) === 'fk_releases_product') throw notFound(`Product ${sku}`);
+      if (violatedConstraint(error, PG_FOREIGN_KEY_VIOLATION) === 'fk_releases_product') {
+        throw notFound(`Product ${sku}`);
+      }
       throw error;
     }
   }
@@ -165,13 +170,14 @@ function productConstraintError(
   error: unknown,
   context: { sku: string; vendor?: string; addonId?: string | null },
 ): DomainError | undefined {
-  switch (violatedConstraint(error, PG_UNIQUE_VIOLATION)) {
-    case 'uq_products_sku':
-      return new DomainError('SKU_TAKEN', `A product with SKU ${context.sku} already exists.`, { sku: context.sku });
-    case 'uq_products_addon_id':
-      return new DomainError('ADDON_ID_TAKEN', `Another product already has the add-on id ${context.addonId ?? ''}.`, {
-        addonId: context.addonId,
-      });
+  const unique = violatedConstraint(error, PG_UNIQUE_VIOLATION);
+  if (unique === 'uq_products_sku') {
+    return new DomainError('SKU_TAKEN', `A product with SKU ${context.sku} already exists.`, { sku: context.sku });
+  }
+  if (unique === 'uq_products_addon_id') {
+    return new DomainError('ADDON_ID_TAKEN', `Another product already has the add-on id ${context.addonId ?? ''}.`, {
+      addonId: context.addonId,
+    });
   }
   if (violatedConstraint(error, PG_FOREIGN_KEY_VIOLATION) === 'fk_products_vendor') {
     return new DomainError('UNKNOWN_VENDOR', `There is no vendor with the code ${context.vendor ?? ''}.`, {

@@ -13,7 +13,11 @@ export class CreateStaffUserDto {
   @Length(12, 1024)
   password: string;
 
-  @ApiProperty({ enum: STAFF_ROLES, example: 'staff', description: 'admin: everything; staff: daily work, no settings.' })
+  @ApiProperty({
+    enum: STAFF_ROLES,
+    example: 'staff',
+    description: 'admin: everything; staff: daily work, no settings.',
+  })
   @IsIn(STAFF_ROLES)
   role: StaffRole;
 }

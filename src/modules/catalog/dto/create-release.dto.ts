@@ -29,7 +29,12 @@ export class CreateReleaseDto {
   @IsDateTimeString()
   releasedAt: string;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: RELEASE_NOTES_MAX_LENGTH, example: 'Fixes infinite scroll on category pages.' })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    maxLength: RELEASE_NOTES_MAX_LENGTH,
+    example: 'Fixes infinite scroll on category pages.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(RELEASE_NOTES_MAX_LENGTH)
@@ -38,7 +43,8 @@ export class CreateReleaseDto {
   @ApiPropertyOptional({
     default: false,
     example: false,
-    description: 'Marks a security fix: every non-revoked license of the product may download it, whatever its subscription.',
+    description:
+      'Marks a security fix: every non-revoked license of the product may download it, whatever its subscription.',
   })
   @IsOptionalNotNull()
   @IsBoolean()

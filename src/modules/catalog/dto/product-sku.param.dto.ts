@@ -6,6 +6,8 @@ import { SKU_PATTERN } from '../catalog.patterns';
 export class ProductSkuParamDto {
   @ApiProperty({ pattern: SKU_PATTERN.source, example: 'cp-power-scroll-pagination', description: 'Product SKU.' })
   @IsString()
-  @Matches(SKU_PATTERN, { message: 'sku must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit' })
+  @Matches(SKU_PATTERN, {
+    message: 'sku must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  })
   sku: string;
 }

@@ -21,19 +21,43 @@ export class ProductResponseDto {
   })
   addonId: string | null;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_MONEY_AMOUNT, example: 4900, description: 'Price of a license for one storefront, minor units.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MONEY_AMOUNT,
+    example: 4900,
+    description: 'Price of a license for one storefront, minor units.',
+  })
   price: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_MONEY_AMOUNT, example: 2450, description: 'Price of each further storefront, minor units.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MONEY_AMOUNT,
+    example: 2450,
+    description: 'Price of each further storefront, minor units.',
+  })
   extraStorefrontPrice: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_MONEY_AMOUNT, example: 1900, description: 'Price of renewing updates for one period, minor units.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MONEY_AMOUNT,
+    example: 1900,
+    description: 'Price of renewing updates for one period, minor units.',
+  })
   renewalPrice: number;
 
   @ApiProperty({ example: 'USD', description: 'ISO 4217 currency code of all three prices.' })
   currency: string;
 
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 120, example: 12, description: 'Length of an update subscription period in calendar months.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 120,
+    example: 12,
+    description: 'Length of an update subscription period in calendar months.',
+  })
   updatePeriodMonths: number;
 
   @ApiProperty({ type: 'string', format: 'date-time', example: '2026-03-02T09:00:00.000Z' })

@@ -35,7 +35,11 @@ export class UpdateProductDto {
   addonId?: string | null;
 
   @IsOptionalNotNull()
-  @IsMoneyAmount({ required: false, example: 4900, description: 'Price of a license for one storefront, in minor units.' })
+  @IsMoneyAmount({
+    required: false,
+    example: 4900,
+    description: 'Price of a license for one storefront, in minor units.',
+  })
   price?: number;
 
   @IsOptionalNotNull()
@@ -50,7 +54,12 @@ export class UpdateProductDto {
   @IsCurrencyCode({ required: false, description: 'ISO 4217 currency code of all three prices, upper case.' })
   currency?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: MIN_UPDATE_PERIOD_MONTHS, maximum: MAX_UPDATE_PERIOD_MONTHS, example: 12 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: MIN_UPDATE_PERIOD_MONTHS,
+    maximum: MAX_UPDATE_PERIOD_MONTHS,
+    example: 12,
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(MIN_UPDATE_PERIOD_MONTHS)

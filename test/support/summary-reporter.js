@@ -1,0 +1,11 @@
+// Ends the Jest output with one plain line, "N passed, N failed, N skipped", that any CI log reader can parse.
+class SummaryReporter {
+  onRunComplete(_contexts, results) {
+    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = results;
+    process.stdout.write(
+      `\njest: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`,
+    );
+  }
+}
+
+module.exports = SummaryReporter;
