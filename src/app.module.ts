@@ -2,13 +2,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from './common/common.module';
 import { BodyParsingModule } from './common/http/body-parsing.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
+import { LicensesModule } from './modules/licenses/licenses.module';
 import { OperationsModule } from './modules/operations/operations.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** The whole service; `config.database.url` must point at a running PostgreSQL (or the embedded one). */
 @Module({})
@@ -21,11 +24,14 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         CommonModule,
+        IdempotencyModule,
         LoggingModule,
         BodyParsingModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(url, config.database.poolSize), retryAttempts: 3 }),
         AuthModule,
         CatalogModule,
+        LicensesModule,
+        WebhooksModule,
         OperationsModule,
       ],
     };

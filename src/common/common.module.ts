@@ -1,10 +1,17 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Clock, SystemClock } from './clock/clock';
+import { TransactionRunner } from './database/transaction-runner';
+import { HttpResultInterceptor } from './http/http-result';
 
 /** Shared infrastructure every module may inject. Tests replace the Clock with a fixed one. */
 @Global()
 @Module({
-  providers: [{ provide: Clock, useClass: SystemClock }],
-  exports: [Clock],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    TransactionRunner,
+    { provide: APP_INTERCEPTOR, useClass: HttpResultInterceptor },
+  ],
+  exports: [Clock, TransactionRunner],
 })
 export class CommonModule {}

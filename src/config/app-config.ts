@@ -24,6 +24,21 @@ export interface AppConfig {
     signingKeyPem: string;
   };
   business: { holidayCountry: string; timezone: string };
+  webhooks: WebhooksConfig;
+}
+
+/** The webhook dispatcher: how often it polls the outbox, how it retries, how long it waits for a receiver. */
+export interface WebhooksConfig {
+  /** Milliseconds between two polls of the outbox; 0 starts no polling loop (tests call `runOnce`). */
+  pollIntervalMs: number;
+  /** Attempts of one delivery before it is `failed`; staff may still retry it by hand. */
+  maxAttempts: number;
+  /** Wait after the first failed attempt; doubled after each further one, at most 6 hours. */
+  retryBaseSeconds: number;
+  /** How long one request to a receiver may take before it counts as failed. */
+  timeoutMs: number;
+  /** Deliveries one dispatcher claims and sends at a time. */
+  batchSize: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

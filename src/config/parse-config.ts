@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { isEmail } from 'class-validator';
+import { isKnownHolidayCountry } from '../common/time/business-calendar';
 import { AppConfig, LOG_LEVELS, LogLevel, RuntimeEnvironment } from './app-config';
 
 /** Secrets that development may generate when the environment does not give them. */
@@ -114,6 +115,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   const holidayCountry = (text('HOLIDAY_COUNTRY') ?? 'RU').toUpperCase();
   if (!/^[A-Z]{2}$/.test(holidayCountry)) {
     problems.push(`HOLIDAY_COUNTRY must be a two-letter ISO 3166 country code such as RU; it is "${holidayCountry}".`);
+  } else if (!isKnownHolidayCountry(holidayCountry)) {
+    problems.push(`HOLIDAY_COUNTRY "${holidayCountry}" has no public-holiday calendar in date-holidays.`);
   }
   const timezone = text('BUSINESS_TIMEZONE') ?? 'Europe/Moscow';
   if (!isTimeZone(timezone)) {
@@ -135,6 +138,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     },
     licenseTokens: { signingKeyPem },
     business: { holidayCountry, timezone },
+    webhooks: {
+      pollIntervalMs: integer('WEBHOOK_POLL_INTERVAL_MS', 2000, 0, 3_600_000),
+      maxAttempts: integer('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+      retryBaseSeconds: integer('WEBHOOK_RETRY_BASE_SECONDS', 30, 1, 86_400),
+      timeoutMs: integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      batchSize: integer('WEBHOOK_BATCH_SIZE', 10, 1, 100),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return draft;

@@ -1,8 +1,32 @@
+import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { ApiClientEntity } from '../modules/auth/api-client.entity';
 import { StaffUserEntity } from '../modules/auth/staff-user.entity';
 import { ProductEntity } from '../modules/catalog/product.entity';
 import { ReleaseEntity } from '../modules/catalog/release.entity';
 import { VendorEntity } from '../modules/catalog/vendor.entity';
+import { LicenseEventEntity } from '../modules/history/license-event.entity';
+import { LicenseDomainEntity } from '../modules/licenses/license-domain.entity';
+import { LicenseEntity } from '../modules/licenses/license.entity';
+import { OrderEntity } from '../modules/licenses/order.entity';
+import { WebhookDeliveryAttemptEntity } from '../modules/webhooks/webhook-delivery-attempt.entity';
+import { WebhookDeliveryEntity } from '../modules/webhooks/webhook-delivery.entity';
+import { WebhookEventEntity } from '../modules/webhooks/webhook-event.entity';
+import { WebhookSubscriptionEntity } from '../modules/webhooks/webhook-subscription.entity';
 
 /** Every entity of the service; the migrations must describe exactly these (checked in the tests). */
-export const ENTITIES = [StaffUserEntity, ApiClientEntity, VendorEntity, ProductEntity, ReleaseEntity];
+export const ENTITIES = [
+  StaffUserEntity,
+  ApiClientEntity,
+  VendorEntity,
+  ProductEntity,
+  ReleaseEntity,
+  OrderEntity,
+  LicenseEntity,
+  LicenseDomainEntity,
+  LicenseEventEntity,
+  IdempotencyKeyEntity,
+  WebhookSubscriptionEntity,
+  WebhookEventEntity,
+  WebhookDeliveryEntity,
+  WebhookDeliveryAttemptEntity,
+];

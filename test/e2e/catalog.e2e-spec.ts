@@ -534,6 +534,7 @@ describe('Catalog (e2e)', () => {
         '403',
         '404',
         '409',
+        '422',
       ]);
       expect(Object.keys(paths['/v1/vendors']?.get?.responses ?? {}).sort()).toEqual(['200', '401', '403']);
     });

@@ -26,6 +26,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     },
     licenseTokens: { signingKeyPem },
     business: { holidayCountry: 'RU', timezone: 'Europe/Moscow' },
+    // No polling loop: tests call WebhookDispatcher.runOnce() and move the fixed clock.
+    webhooks: { pollIntervalMs: 0, maxAttempts: 8, retryBaseSeconds: 30, timeoutMs: 5000, batchSize: 10 },
     ...overrides,
   };
 }

@@ -1,5 +1,7 @@
 import type { AuthErrorCode } from '../../modules/auth/auth.errors';
 import type { CatalogErrorCode } from '../../modules/catalog/catalog.errors';
+import type { LicensesErrorCode } from '../../modules/licenses/licenses.errors';
+import type { WebhooksErrorCode } from '../../modules/webhooks/webhooks.errors';
 
 /** Codes any endpoint may answer with; each module adds its own in `<module>.errors.ts`. */
 export type CommonErrorCode =
@@ -14,9 +16,10 @@ export type CommonErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  | 'IDEMPOTENCY_KEY_REUSED';
 
-export type ErrorCode = CommonErrorCode | AuthErrorCode | CatalogErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | CatalogErrorCode | LicensesErrorCode | WebhooksErrorCode;
 
 /** The HTTP status of every code, in one table: the compiler makes a new code choose its status here. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -32,9 +35,19 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   SKU_TAKEN: 409,
   ADDON_ID_TAKEN: 409,
   RELEASE_VERSION_TAKEN: 409,
+  DELIVERY_ALREADY_DELIVERED: 409,
+  WEBHOOK_DISABLED: 409,
+  ORDER_CONFLICT: 409,
+  NOT_PENDING: 409,
+  KEY_TAKEN: 409,
+  STATUS_TRANSITION_NOT_ALLOWED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNKNOWN_VENDOR: 422,
+  WEBHOOK_URL_NOT_ALLOWED: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  UNKNOWN_PRODUCT: 422,
+  INVALID_DOMAIN: 422,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { TransactionRunner } from '../../common/database/transaction-runner';
 import {
   PG_FOREIGN_KEY_VIOLATION,
   PG_UNIQUE_VIOLATION,
@@ -55,13 +56,15 @@ const CHANGEABLE_FIELDS = [
 
 /**
  * Vendors, products and their releases. Uniqueness (SKU, add-on id, version per product) and vendor
- * existence are decided by the database's constraints, so concurrent requests cannot both win.
+ * existence are decided by the database's constraints, so concurrent requests cannot both win. Writes run in
+ * TransactionRunner.run, so they join a transaction already open around them (an Idempotency-Key's).
  */
 @Injectable()
 export class CatalogService {
   constructor(
     private readonly repository: CatalogRepository,
     private readonly clock: Clock,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   listVendors(): Promise<VendorEntity[]> {
@@ -93,19 +96,24 @@ export class CatalogService {
   async createProduct(input: NewProduct): Promise<ProductEntity> {
     const now = this.clock.now();
     try {
-      return await this.repository.insertProduct({
-        sku: input.sku,
-        name: input.name,
-        vendorCode: input.vendor,
-        addonId: input.addonId ?? null,
-        price: input.price,
-        extraStorefrontPrice: input.extraStorefrontPrice,
-        renewalPrice: input.renewalPrice,
-        currency: input.currency,
-        updatePeriodMonths: input.updatePeriodMonths ?? DEFAULT_UPDATE_PERIOD_MONTHS,
-        createdAt: now,
-        updatedAt: now,
-      });
+      return await this.transactions.run((manager) =>
+        this.repository.insertProduct(
+          {
+            sku: input.sku,
+            name: input.name,
+            vendorCode: input.vendor,
+            addonId: input.addonId ?? null,
+            price: input.price,
+            extraStorefrontPrice: input.extraStorefrontPrice,
+            renewalPrice: input.renewalPrice,
+            currency: input.currency,
+            updatePeriodMonths: input.updatePeriodMonths ?? DEFAULT_UPDATE_PERIOD_MONTHS,
+            createdAt: now,
+            updatedAt: now,
+          },
+          manager,
+        ),
+      );
     } catch (error) {
       throw productConstraintError(error, { sku: input.sku, vendor: input.vendor, addonId: input.addonId }) ?? error;
     }
@@ -119,7 +127,7 @@ export class CatalogService {
     }
     if (Object.keys(changes).length === 0) return this.getProduct(sku);
     try {
-      return await this.repository.transaction(async (manager) => {
+      return await this.transactions.run(async (manager) => {
         const product = await this.getProduct(sku, manager);
         await this.repository.updateProduct(product.id, { ...changes, updatedAt: this.clock.now() }, manager);
         const updated = await this.repository.findProductById(product.id, manager);
@@ -132,15 +140,20 @@ export class CatalogService {
   }
 
   async addRelease(sku: string, input: NewRelease): Promise<ReleaseEntity> {
-    const product = await this.getProduct(sku);
     try {
-      return await this.repository.insertRelease({
-        productId: product.id,
-        version: input.version,
-        releasedAt: new Date(input.releasedAt),
-        notes: input.notes ?? null,
-        securityFix: input.securityFix ?? false,
-        createdAt: this.clock.now(),
+      return await this.transactions.run(async (manager) => {
+        const product = await this.getProduct(sku, manager);
+        return this.repository.insertRelease(
+          {
+            productId: product.id,
+            version: input.version,
+            releasedAt: new Date(input.releasedAt),
+            notes: input.notes ?? null,
+            securityFix: input.securityFix ?? false,
+            createdAt: this.clock.now(),
+          },
+          manager,
+        );
       });
     } catch (error) {
       const unique = violatedConstraint(error, PG_UNIQUE_VIOLATION);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/http/api-problems.decorator';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { Allow } from '../auth/access.decorators';
 import { CatalogService } from './catalog.service';
 import { CreateProductDto } from './dto/create-product.dto';
@@ -16,6 +17,7 @@ export class ProductsController {
 
   @Post()
   @Allow('admin')
+  @Idempotent()
   @ApiOperation({
     summary: 'Create a product',
     description:

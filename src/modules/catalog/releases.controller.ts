@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/http/api-problems.decorator';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { Allow } from '../auth/access.decorators';
 import { CatalogService } from './catalog.service';
 import { CreateReleaseDto } from './dto/create-release.dto';
@@ -14,6 +15,7 @@ export class ReleasesController {
 
   @Post()
   @Allow('admin')
+  @Idempotent()
   @ApiOperation({
     summary: 'Publish a release',
     description:

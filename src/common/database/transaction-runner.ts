@@ -1,0 +1,25 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs work in one database transaction, joining the transaction already open in this async context if
+ * there is one. So a service's state change, its history event and its outbox row commit together, and an
+ * outer step (the Idempotency-Key mechanism) can wrap a service call so that its record commits with them.
+ *
+ * Inside `run`, every query must go through the manager it hands out: on PGlite a query on another pooled
+ * connection waits for this transaction to end, which never comes.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly ambient = new AsyncLocalStorage<EntityManager>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const current = this.ambient.getStore();
+    if (current !== undefined) return work(current);
+    return this.dataSource.transaction((manager) => this.ambient.run(manager, () => work(manager)));
+  }
+}

@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { Trim } from '../../../common/validation/validation.decorators';
+import { LICENSE_STATUSES, LicenseStatus } from '../license.entity';
+
+export class DeliverLicenseDto {
+  @ApiProperty({
+    example: 'CSC-48F2-99AA-1C0D',
+    minLength: 1,
+    maxLength: 128,
+    description: 'The key obtained from the vendor: 1–128 printable characters, unique per vendor.',
+  })
+  @IsString()
+  @Matches(/^[\x21-\x7e](?:[\x20-\x7e]{0,126}[\x21-\x7e])?$/, {
+    message: 'key must be 1–128 printable characters without leading or trailing spaces',
+  })
+  key: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ example: 'Refund of order 100234', minLength: 1, maxLength: 500 })
+  @IsString()
+  @Trim()
+  @Length(1, 500)
+  reason: string;
+}
+
+export class ListLicensesQueryDto {
+  @ApiPropertyOptional({ enum: LICENSE_STATUSES, description: '`pending` is the delivery queue, by due time.' })
+  @IsOptional()
+  @IsIn(LICENSE_STATUSES)
+  status?: LicenseStatus;
+
+  @ApiPropertyOptional({ example: 'cs-cart' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  vendor?: string;
+
+  @ApiPropertyOptional({ example: 'buyer@shop.example' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'shop.example.com', description: 'A bound domain (normalised before matching).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  domain?: string;
+
+  @ApiPropertyOptional({ description: 'Only pending licenses past their delivery due time.' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+}

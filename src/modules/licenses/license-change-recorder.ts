@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { Actor } from '../history/actor';
+import { HistoryService } from '../history/history.service';
+import { isWebhookEventType } from '../webhooks/webhook-event-types';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { licenseView } from './license-view';
+import { LicensesRepository } from './licenses.repository';
+
+export interface LicenseChange {
+  licenseId: string;
+  /** The history event type; `license.<type>` is also sent to webhooks when it is a webhook event type. */
+  type: string;
+  actor: Actor;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  reason?: string | null;
+}
+
+/**
+ * Writes what a change of a license leaves behind, inside the change's own transaction: its history event
+ * and, for the events customers and the shop must learn about, the webhook outbox row carrying the license
+ * as it now is.
+ */
+@Injectable()
+export class LicenseChangeRecorder {
+  constructor(
+    private readonly history: HistoryService,
+    private readonly outbox: WebhookOutbox,
+    private readonly licenses: LicensesRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(manager: EntityManager, change: LicenseChange): Promise<void> {
+    await this.history.record(manager, change);
+    const webhookType = `license.${change.type}`;
+    if (!isWebhookEventType(webhookType)) return;
+    const record = await this.licenses.findOne(manager, { licenseId: change.licenseId });
+    if (record === undefined) return;
+    await this.outbox.enqueue(manager, {
+      type: webhookType,
+      data: { license: licenseView(record, this.clock.now()), ...(change.reason ? { reason: change.reason } : {}) },
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { BusinessCalendar } from '../../common/time/business-calendar';
+import { CatalogModule } from '../catalog/catalog.module';
+import { HistoryModule } from '../history/history.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { LicenseChangeRecorder } from './license-change-recorder';
+import { LicensesController } from './licenses.controller';
+import { LicensesRepository } from './licenses.repository';
+import { LicensesService } from './licenses.service';
+import { OrdersController } from './orders.controller';
+import { OrdersService } from './orders.service';
+
+/** Orders → licenses, keys, the staff delivery queue, suspend/reinstate/revoke, the order and account pages. */
+@Module({
+  imports: [CatalogModule, HistoryModule, WebhooksModule],
+  controllers: [OrdersController, LicensesController],
+  providers: [
+    OrdersService,
+    LicensesService,
+    LicensesRepository,
+    LicenseChangeRecorder,
+    {
+      provide: BusinessCalendar,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new BusinessCalendar({ country: config.business.holidayCountry, timezone: config.business.timezone }),
+    },
+  ],
+  exports: [LicensesRepository, LicenseChangeRecorder],
+})
+export class LicensesModule {}

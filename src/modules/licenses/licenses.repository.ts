@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { LicenseDomainEntity } from './license-domain.entity';
+import { LicenseEntity, LicenseStatus } from './license.entity';
+import { OrderEntity } from './order.entity';
+
+/** A license with what its answers show besides its own columns. */
+export interface LicenseRecord {
+  license: LicenseEntity;
+  productSku: string;
+  domains: string[];
+}
+
+export interface LicenseFilter {
+  status?: LicenseStatus;
+  vendor?: string;
+  email?: string;
+  domain?: string;
+  /** Only pending licenses due before this moment. */
+  overdueAt?: Date;
+  /** A storefront sees only the licenses of the orders it posted. */
+  apiClientId?: string;
+  orderId?: string;
+  licenseId?: string;
+}
+
+/** Named queries of orders and licenses; no rules. Every method works inside the caller's transaction. */
+@Injectable()
+export class LicensesRepository {
+  /** Inserts the order unless its id exists; true when this call inserted it. Waits for a concurrent insert. */
+  async insertOrderIfNew(
+    manager: EntityManager,
+    order: Omit<OrderEntity, 'createdAt' | 'apiClient'>,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(OrderEntity)
+      .values(order)
+      .orIgnore()
+      .returning(['orderId'])
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  findOrder(manager: EntityManager, orderId: string): Promise<OrderEntity | null> {
+    return manager.findOneBy(OrderEntity, { orderId });
+  }
+
+  async insertLicense(manager: EntityManager, license: Partial<LicenseEntity>): Promise<LicenseEntity> {
+    const entity = manager.create(LicenseEntity, license);
+    await manager.insert(LicenseEntity, entity);
+    return entity;
+  }
+
+  async insertDomain(manager: EntityManager, licenseId: string, domain: string, boundAt: Date): Promise<void> {
+    await manager.insert(LicenseDomainEntity, { licenseId, domain, boundAt });
+  }
+
+  /** Locks the license row until the transaction ends, so concurrent changes to it queue up. */
+  lockLicense(manager: EntityManager, id: string): Promise<LicenseEntity | null> {
+    return manager
+      .getRepository(LicenseEntity)
+      .createQueryBuilder('license')
+      .setLock('pessimistic_write')
+      .where('license.id = :id', { id })
+      .getOne();
+  }
+
+  async updateLicense(manager: EntityManager, id: string, changes: Partial<LicenseEntity>): Promise<void> {
+    await manager.update(LicenseEntity, { id }, changes);
+  }
+
+  async find(
+    manager: EntityManager,
+    filter: LicenseFilter,
+    page?: { limit: number; offset: number },
+  ): Promise<LicenseRecord[]> {
+    const query = this.filtered(manager, filter).addSelect('product.sku', 'product_sku');
+    if (filter.status === 'pending' || filter.overdueAt !== undefined) {
+      query.orderBy('license.deliveryDueAt', 'ASC').addOrderBy('license.createdAt', 'ASC');
+    } else {
+      query.orderBy('license.createdAt', 'ASC').addOrderBy('license.lineId', 'ASC');
+    }
+    query.addOrderBy('license.id', 'ASC');
+    if (page) query.limit(page.limit).offset(page.offset);
+    const { entities, raw } = await query.getRawAndEntities<{ product_sku: string }>();
+    const domains = await this.domainsOf(
+      manager,
+      entities.map((license) => license.id),
+    );
+    return entities.map((license, index) => ({
+      license,
+      productSku: raw[index].product_sku,
+      domains: domains.get(license.id) ?? [],
+    }));
+  }
+
+  count(manager: EntityManager, filter: LicenseFilter): Promise<number> {
+    return this.filtered(manager, filter).getCount();
+  }
+
+  async findOne(manager: EntityManager, filter: LicenseFilter): Promise<LicenseRecord | undefined> {
+    return (await this.find(manager, filter))[0];
+  }
+
+  private filtered(manager: EntityManager, filter: LicenseFilter): SelectQueryBuilder<LicenseEntity> {
+    const query = manager
+      .getRepository(LicenseEntity)
+      .createQueryBuilder('license')
+      .innerJoin('license.product', 'product');
+    if (filter.licenseId !== undefined) query.andWhere('license.id = :licenseId', { licenseId: filter.licenseId });
+    if (filter.orderId !== undefined) query.andWhere('license.orderId = :orderId', { orderId: filter.orderId });
+    if (filter.status !== undefined) query.andWhere('license.status = :status', { status: filter.status });
+    if (filter.vendor !== undefined) query.andWhere('license.vendorCode = :vendor', { vendor: filter.vendor });
+    if (filter.email !== undefined) query.andWhere('license.customerEmail = :email', { email: filter.email });
+    if (filter.overdueAt !== undefined) {
+      query.andWhere(`license.status = 'pending' AND license.deliveryDueAt < :overdueAt`, {
+        overdueAt: filter.overdueAt,
+      });
+    }
+    if (filter.domain !== undefined) {
+      query.andWhere(
+        'EXISTS (SELECT 1 FROM license_domains bound WHERE bound.license_id = license.id AND bound.domain = :domain)',
+        { domain: filter.domain },
+      );
+    }
+    if (filter.apiClientId !== undefined) {
+      query.innerJoin('license.order', 'placed').andWhere('placed.apiClientId = :apiClientId', {
+        apiClientId: filter.apiClientId,
+      });
+    }
+    return query;
+  }
+
+  private async domainsOf(manager: EntityManager, licenseIds: string[]): Promise<Map<string, string[]>> {
+    const byLicense = new Map<string, string[]>();
+    if (licenseIds.length === 0) return byLicense;
+    const rows = await manager
+      .getRepository(LicenseDomainEntity)
+      .createQueryBuilder('bound')
+      .where('bound.licenseId IN (:...licenseIds)', { licenseIds })
+      .orderBy('bound.boundAt', 'ASC')
+      .addOrderBy('bound.id', 'ASC')
+      .getMany();
+    for (const row of rows) byLicense.set(row.licenseId, [...(byLicense.get(row.licenseId) ?? []), row.domain]);
+    return byLicense;
+  }
+}

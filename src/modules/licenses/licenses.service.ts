@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
+import { TransactionRunner } from '../../common/database/transaction-runner';
+import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../../common/database/database-errors';
+import { normalizeDomain } from '../../common/domain-names/normalize-domain';
+import { DomainError, notFound } from '../../common/errors/domain-error';
+import { Principal } from '../auth/principal';
+import { actorOf } from '../history/actor';
+import { HistoryService } from '../history/history.service';
+import { LicenseEventEntity } from '../history/license-event.entity';
+import { LicenseResponseDto } from './dto/license.response.dto';
+import { LicenseStatus } from './license.entity';
+import { LicenseChangeRecorder } from './license-change-recorder';
+import { normalizeLicenseKey } from './license-key';
+import { LicenseFilter, LicensesRepository } from './licenses.repository';
+import { licenseView } from './license-view';
+import { LifecycleAction, nextStatus, statusesAllowing } from './license.rules';
+
+export interface LicenseSearch {
+  status?: LicenseStatus;
+  vendor?: string;
+  email?: string;
+  domain?: string;
+  overdue?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** The past tense of each action, as history event and webhook type. */
+const EVENT_OF: Record<Exclude<LifecycleAction, 'deliver'>, string> = {
+  suspend: 'suspended',
+  reinstate: 'reinstated',
+  revoke: 'revoked',
+};
+
+/**
+ * Reading licenses (a storefront only those of its own orders: others answer 404, as if they did not exist)
+ * and the staff's lifecycle changes: delivery of manual licenses, suspend, reinstate, revoke.
+ */
+@Injectable()
+export class LicensesService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly licenses: LicensesRepository,
+    private readonly history: HistoryService,
+    private readonly changes: LicenseChangeRecorder,
+    private readonly clock: Clock,
+  ) {}
+
+  get(principal: Principal, licenseId: string): Promise<LicenseResponseDto> {
+    return this.transactions.run(async (manager) => {
+      const record = await this.licenses.findOne(manager, { licenseId, ...this.scopeOf(principal) });
+      if (record === undefined) throw notFound(`License ${licenseId}`);
+      return licenseView(record, this.clock.now());
+    });
+  }
+
+  forOrder(principal: Principal, orderId: string): Promise<LicenseResponseDto[]> {
+    return this.transactions.run(async (manager) => {
+      const records = await this.licenses.find(manager, { orderId, ...this.scopeOf(principal) });
+      if (records.length === 0) throw notFound(`Order ${orderId}`);
+      const now = this.clock.now();
+      return records.map((record) => licenseView(record, now));
+    });
+  }
+
+  forCustomer(principal: Principal, email: string): Promise<LicenseResponseDto[]> {
+    return this.transactions.run(async (manager) => {
+      const records = await this.licenses.find(manager, { email: email.toLowerCase(), ...this.scopeOf(principal) });
+      const now = this.clock.now();
+      return records.map((record) => licenseView(record, now));
+    });
+  }
+
+  search(search: LicenseSearch): Promise<{ items: LicenseResponseDto[]; total: number }> {
+    return this.transactions.run(async (manager) => {
+      const now = this.clock.now();
+      const filter: LicenseFilter = {
+        status: search.status,
+        vendor: search.vendor,
+        email: search.email?.toLowerCase(),
+        overdueAt: search.overdue === true ? now : undefined,
+      };
+      if (search.domain !== undefined) {
+        const normalized = normalizeDomain(search.domain);
+        filter.domain = normalized.kind === 'public' ? normalized.domain : search.domain.trim().toLowerCase();
+      }
+      const [records, total] = [
+        await this.licenses.find(manager, filter, { limit: search.limit, offset: search.offset }),
+        await this.licenses.count(manager, filter),
+      ];
+      return { items: records.map((record) => licenseView(record, now)), total };
+    });
+  }
+
+  /** Staff deliver the key obtained from the vendor: a pending license becomes active. */
+  async deliver(principal: Principal, licenseId: string, key: string): Promise<LicenseResponseDto> {
+    try {
+      return await this.transactions.run(async (manager) => {
+        const license = await this.licenses.lockLicense(manager, licenseId);
+        if (license === null) throw notFound(`License ${licenseId}`);
+        if (nextStatus(license.status, 'deliver') === undefined) {
+          throw new DomainError(
+            'NOT_PENDING',
+            `License ${licenseId} is ${license.status}; only a pending license is delivered.`,
+            {
+              licenseStatus: license.status,
+            },
+          );
+        }
+        const now = this.clock.now();
+        await this.licenses.updateLicense(manager, licenseId, {
+          status: 'active',
+          key,
+          keyLookup: normalizeLicenseKey(key),
+          deliveredAt: now,
+          updatedAt: now,
+        });
+        await this.changes.record(manager, {
+          licenseId,
+          type: 'delivered',
+          actor: actorOf(principal),
+          before: { status: license.status },
+          after: { status: 'active', deliveredAt: now.toISOString() },
+        });
+        return this.view(manager, licenseId);
+      });
+    } catch (error) {
+      if (violatedConstraint(error, PG_UNIQUE_VIOLATION) === 'uq_licenses_vendor_key_lookup') {
+        throw new DomainError('KEY_TAKEN', 'Another license of this vendor already has this key.');
+      }
+      throw error;
+    }
+  }
+
+  changeStatus(
+    principal: Principal,
+    licenseId: string,
+    action: Exclude<LifecycleAction, 'deliver'>,
+    reason: string,
+  ): Promise<LicenseResponseDto> {
+    return this.transactions.run(async (manager) => {
+      const license = await this.licenses.lockLicense(manager, licenseId);
+      if (license === null) throw notFound(`License ${licenseId}`);
+      const status = nextStatus(license.status, action);
+      if (status === undefined) {
+        throw new DomainError(
+          'STATUS_TRANSITION_NOT_ALLOWED',
+          `A ${license.status} license cannot be ${EVENT_OF[action]}; only a ${statusesAllowing(action).join(' or ')} one can.`,
+          { licenseStatus: license.status },
+        );
+      }
+      await this.licenses.updateLicense(manager, licenseId, { status, updatedAt: this.clock.now() });
+      await this.changes.record(manager, {
+        licenseId,
+        type: EVENT_OF[action],
+        actor: actorOf(principal),
+        before: { status: license.status },
+        after: { status },
+        reason,
+      });
+      return this.view(manager, licenseId);
+    });
+  }
+
+  events(licenseId: string): Promise<LicenseEventEntity[]> {
+    return this.transactions.run(async (manager) => {
+      if ((await this.licenses.findOne(manager, { licenseId })) === undefined) throw notFound(`License ${licenseId}`);
+      return this.history.list(manager, licenseId);
+    });
+  }
+
+  private async view(
+    manager: Parameters<LicensesRepository['findOne']>[0],
+    licenseId: string,
+  ): Promise<LicenseResponseDto> {
+    const record = await this.licenses.findOne(manager, { licenseId });
+    if (record === undefined) throw notFound(`License ${licenseId}`);
+    return licenseView(record, this.clock.now());
+  }
+
+  private scopeOf(principal: Principal): Pick<LicenseFilter, 'apiClientId'> {
+    return principal.kind === 'storefront' ? { apiClientId: principal.clientId } : {};
+  }
+}

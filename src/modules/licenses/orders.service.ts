@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { TransactionRunner } from '../../common/database/transaction-runner';
+import { normalizeDomain } from '../../common/domain-names/normalize-domain';
+import { DomainError, validationFailed } from '../../common/errors/domain-error';
+import { canonicalJson } from '../../common/idempotency/idempotency.rules';
+import { MetricsService } from '../../common/metrics/metrics.service';
+import { BusinessCalendar } from '../../common/time/business-calendar';
+import { Principal } from '../auth/principal';
+import { CatalogRepository } from '../catalog/catalog.repository';
+import { actorOf } from '../history/actor';
+import { LicenseResponseDto } from './dto/license.response.dto';
+import { PlaceOrderDto } from './dto/place-order.dto';
+import { planIssuance } from './issuance.rules';
+import { LicenseChangeRecorder } from './license-change-recorder';
+import { generateLicenseKey, normalizeLicenseKey } from './license-key';
+import { licenseView } from './license-view';
+import { LicensesRepository } from './licenses.repository';
+
+type Storefront = Extract<Principal, { kind: 'storefront' }>;
+
+/** Keys of instant vendors without a prefix of their own. */
+const DEFAULT_KEY_PREFIX = 'LIC';
+
+/**
+ * Paid orders → licenses, one per item, in one transaction. The order id makes it idempotent: the same
+ * order again answers the licenses already issued; another body under a known id is a conflict.
+ */
+@Injectable()
+export class OrdersService {
+  private readonly issued: Counter<'vendor' | 'status'>;
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly licenses: LicensesRepository,
+    private readonly catalog: CatalogRepository,
+    private readonly calendar: BusinessCalendar,
+    private readonly changes: LicenseChangeRecorder,
+    private readonly clock: Clock,
+    metrics: MetricsService,
+  ) {
+    this.issued = metrics.counter({
+      name: 'licenses_issued_total',
+      help: 'Licenses issued from paid orders, by vendor and initial status.',
+      labelNames: ['vendor', 'status'],
+    });
+  }
+
+  async placeOrder(
+    storefront: Storefront,
+    order: PlaceOrderDto,
+  ): Promise<{ created: boolean; licenses: LicenseResponseDto[] }> {
+    const domains = this.checkItems(order);
+    const fingerprint = createHash('sha256').update(canonicalJson(order)).digest('hex');
+    const outcome = await this.transactions.run(async (manager) => {
+      const now = this.clock.now();
+      const paidAt = order.paidAt === undefined ? now : new Date(order.paidAt);
+      // A concurrent post of the same new order waits here until the first one commits, then finds it.
+      const inserted = await this.licenses.insertOrderIfNew(manager, {
+        orderId: order.orderId,
+        apiClientId: storefront.clientId,
+        customerEmail: order.customer.email.toLowerCase(),
+        customerName: order.customer.name ?? null,
+        paidAt,
+        fingerprint,
+      });
+      if (!inserted) {
+        const existing = await this.licenses.findOrder(manager, order.orderId);
+        if (existing?.fingerprint !== fingerprint || existing.apiClientId !== storefront.clientId) {
+          throw new DomainError(
+            'ORDER_CONFLICT',
+            `Order ${order.orderId} was already placed with other contents; an order cannot be changed.`,
+          );
+        }
+        return { created: false, licenses: await this.orderLicenses(manager, order.orderId, now) };
+      }
+      for (const index of order.items.keys()) {
+        await this.issue(manager, storefront, order, index, paidAt, domains[index]);
+      }
+      return { created: true, licenses: await this.orderLicenses(manager, order.orderId, now) };
+    });
+    // Counted once committed: a rolled-back order issued nothing.
+    if (outcome.created) {
+      for (const license of outcome.licenses) this.issued.inc({ vendor: license.vendor, status: license.status });
+    }
+    return outcome;
+  }
+
+  /** Rejects what no database is needed to reject: repeated line ids, invalid domains. */
+  private checkItems(order: PlaceOrderDto): (string | undefined)[] {
+    const seen = new Set<string>();
+    order.items.forEach((item, index) => {
+      if (seen.has(item.lineId)) {
+        throw validationFailed([
+          { field: `items[${index}].lineId`, message: 'lineId must be unique within the order' },
+        ]);
+      }
+      seen.add(item.lineId);
+    });
+    return order.items.map((item, index) => {
+      if (item.domain === undefined) return undefined;
+      const normalized = normalizeDomain(item.domain);
+      if (normalized.kind === 'invalid') {
+        throw new DomainError(
+          'INVALID_DOMAIN',
+          `items[${index}].domain "${item.domain}" is not a valid domain: ${normalized.reason}.`,
+          {
+            field: `items[${index}].domain`,
+          },
+        );
+      }
+      // A development host verifies without binding, so there is nothing to bind.
+      return normalized.kind === 'public' ? normalized.domain : undefined;
+    });
+  }
+
+  private async issue(
+    manager: EntityManager,
+    storefront: Storefront,
+    order: PlaceOrderDto,
+    index: number,
+    paidAt: Date,
+    domain: string | undefined,
+  ): Promise<void> {
+    const item = order.items[index];
+    const product = await this.catalog.findProductBySku(item.sku, manager);
+    const vendor = product && (await this.catalog.findVendor(product.vendorCode, manager));
+    if (!product || !vendor) {
+      throw new DomainError('UNKNOWN_PRODUCT', `items[${index}].sku: there is no product "${item.sku}".`, {
+        field: `items[${index}].sku`,
+      });
+    }
+    const plan = planIssuance(
+      { vendor, updatePeriodMonths: product.updatePeriodMonths, paidAt },
+      (start, amount, unit) => this.calendar.addDuration(start, amount, unit),
+    );
+    const key = plan.status === 'active' ? generateLicenseKey(vendor.keyPrefix ?? DEFAULT_KEY_PREFIX) : null;
+    const now = this.clock.now();
+    const license = await this.licenses.insertLicense(manager, {
+      orderId: order.orderId,
+      lineId: item.lineId,
+      productId: product.id,
+      vendorCode: vendor.code,
+      customerEmail: order.customer.email.toLowerCase(),
+      status: plan.status,
+      key,
+      keyLookup: key === null ? null : normalizeLicenseKey(key),
+      storefronts: item.storefronts ?? 1,
+      paidAt,
+      updatesUntil: plan.updatesUntil,
+      deliveryDueAt: plan.deliveryDueAt,
+      deliveredAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const actor = actorOf(storefront);
+    await this.changes.record(manager, {
+      licenseId: license.id,
+      type: 'issued',
+      actor,
+      after: {
+        status: plan.status,
+        productSku: product.sku,
+        storefronts: license.storefronts,
+        updatesUntil: plan.updatesUntil.toISOString(),
+        deliveryDueAt: plan.deliveryDueAt?.toISOString() ?? null,
+      },
+    });
+    if (domain !== undefined) {
+      await this.licenses.insertDomain(manager, license.id, domain, now);
+      await this.changes.record(manager, { licenseId: license.id, type: 'domain_bound', actor, after: { domain } });
+    }
+  }
+
+  private async orderLicenses(manager: EntityManager, orderId: string, now: Date): Promise<LicenseResponseDto[]> {
+    const records = await this.licenses.find(manager, { orderId });
+    return records.map((record) => licenseView(record, now));
+  }
+}

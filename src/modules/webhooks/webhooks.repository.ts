@@ -1,0 +1,304 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { WebhookDeliveryAttemptEntity } from './webhook-delivery-attempt.entity';
+import { DeliveryStatus, WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEventEntity } from './webhook-event.entity';
+import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
+
+export type NewSubscriptionRow = Omit<WebhookSubscriptionEntity, 'id' | 'creator'>;
+
+/** A delivery with what the API shows of its event and subscription. */
+export interface DeliveryView {
+  id: string;
+  subscriptionId: string;
+  subscriptionUrl: string;
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  nextAttemptAt: Date;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  eventType?: string;
+  subscriptionId?: string;
+  limit: number;
+  offset: number;
+}
+
+/** A delivery a dispatcher has leased, with everything needed to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  attemptCount: number;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  subscriptionId: string;
+  url: string;
+  secret: string;
+  subscriptionDisabled: boolean;
+}
+
+interface ClaimedRow {
+  id: string;
+  attempt_count: number;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  subscription_id: string;
+  url: string;
+  secret: string;
+  disabled_at: Date | null;
+}
+
+/** The outcome of a failed attempt, as it is written to the delivery. */
+export interface FailedAttemptUpdate {
+  attemptCount: number;
+  status: 'pending' | 'failed';
+  /** Only with `pending`; a `failed` delivery keeps its last due time. */
+  nextAttemptAt?: Date;
+  statusCode: number | null;
+  error: string;
+}
+
+/**
+ * The webhook tables' queries, named, without rules. Methods take an optional EntityManager to join a
+ * caller's transaction (the outbox always does); without one they use the pool.
+ */
+@Injectable()
+export class WebhooksRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  // Subscriptions
+
+  async insertSubscription(row: NewSubscriptionRow, manager?: EntityManager): Promise<WebhookSubscriptionEntity> {
+    const repository = this.subscriptions(manager);
+    const subscription = repository.create(row);
+    await repository.insert(subscription);
+    return subscription;
+  }
+
+  listSubscriptions(manager?: EntityManager): Promise<WebhookSubscriptionEntity[]> {
+    return this.subscriptions(manager).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  findSubscription(id: string, manager?: EntityManager): Promise<WebhookSubscriptionEntity | null> {
+    return this.subscriptions(manager).findOneBy({ id });
+  }
+
+  /** Sets `disabled_at` unless it is set already; true when this call disabled it. */
+  async disableSubscription(id: string, at: Date, manager?: EntityManager): Promise<boolean> {
+    const result = await this.subscriptions(manager).update({ id, disabledAt: IsNull() }, { disabledAt: at });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Marks the subscription's pending deliveries failed with `reason`; returns how many. */
+  async failPendingDeliveries(subscriptionId: string, reason: string, manager?: EntityManager): Promise<number> {
+    const result = await this.deliveries(manager).update(
+      { subscriptionId, status: 'pending' },
+      { status: 'failed', lastError: reason, lockedUntil: null },
+    );
+    return result.affected ?? 0;
+  }
+
+  // The outbox
+
+  async insertEvent(row: WebhookEventEntity, manager: EntityManager): Promise<void> {
+    await manager.getRepository(WebhookEventEntity).insert(row);
+  }
+
+  /**
+   * One pending delivery, due at once, per enabled subscription whose events contain the event's type or
+   * `*`; returns how many were written.
+   */
+  async insertDeliveriesForEvent(
+    event: { id: string; type: string },
+    at: Date,
+    manager: EntityManager,
+  ): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO "webhook_deliveries" ("event_id", "subscription_id", "status", "attempt_count", "next_attempt_at", "created_at")
+       SELECT $1, s."id", 'pending', 0, $3, $3
+         FROM "webhook_subscriptions" s
+        WHERE s."disabled_at" IS NULL AND s."events" && ARRAY[$2::text, '*']
+       RETURNING "id"`,
+      [event.id, event.type, at],
+    );
+    return rows.length;
+  }
+
+  // The dispatcher
+
+  /**
+   * Leases up to `limit` due deliveries, oldest due first, in one statement (its own short transaction):
+   * rows another dispatcher is claiming right now are skipped (SKIP LOCKED), rows it has leased are not due
+   * (`locked_until` in the future). A lease that expires, because its holder crashed, makes the row due again.
+   */
+  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
+    const rows: ClaimedRow[] = await this.dataSource.query(
+      `WITH "due" AS (
+         SELECT "id" FROM "webhook_deliveries"
+          WHERE "status" = 'pending' AND "next_attempt_at" <= $1
+            AND ("locked_until" IS NULL OR "locked_until" < $1)
+          ORDER BY "next_attempt_at"
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED
+       ), "claimed" AS (
+         UPDATE "webhook_deliveries" d SET "locked_until" = $2
+           FROM "due" WHERE d."id" = "due"."id"
+         RETURNING d."id", d."event_id", d."subscription_id", d."attempt_count", d."next_attempt_at"
+       )
+       SELECT c."id", c."attempt_count", e."id" AS "event_id", e."type" AS "event_type", e."payload",
+              s."id" AS "subscription_id", s."url", s."secret", s."disabled_at"
+         FROM "claimed" c
+         JOIN "webhook_events" e ON e."id" = c."event_id"
+         JOIN "webhook_subscriptions" s ON s."id" = c."subscription_id"
+        ORDER BY c."next_attempt_at"`,
+      [now, leaseUntil, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      attemptCount: row.attempt_count,
+      eventId: row.event_id,
+      eventType: row.event_type,
+      payload: row.payload,
+      subscriptionId: row.subscription_id,
+      url: row.url,
+      secret: row.secret,
+      subscriptionDisabled: row.disabled_at !== null,
+    }));
+  }
+
+  async insertAttempt(row: Omit<WebhookDeliveryAttemptEntity, 'id' | 'delivery'>, manager: EntityManager) {
+    await manager.getRepository(WebhookDeliveryAttemptEntity).insert(row);
+  }
+
+  /** Delivered is final and true whoever holds the lease; false when it was delivered already. */
+  async markDelivered(id: string, statusCode: number, at: Date, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(WebhookDeliveryEntity)
+      .set({
+        status: 'delivered',
+        attemptCount: () => '"attempt_count" + 1',
+        deliveredAt: at,
+        lastStatusCode: statusCode,
+        lastError: null,
+        lockedUntil: null,
+      })
+      .where(`"id" = :id AND "status" <> 'delivered'`, { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Writes a failed attempt's outcome, only while the caller still holds its lease on a pending delivery
+   * (`locked_until` as it set it): a dispatcher whose lease expired, or a delivery disabled meanwhile, changes
+   * nothing. False when nothing was changed.
+   */
+  async markAttemptFailed(
+    id: string,
+    lease: Date,
+    update: FailedAttemptUpdate,
+    manager: EntityManager,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(WebhookDeliveryEntity)
+      .set({
+        status: update.status,
+        attemptCount: update.attemptCount,
+        ...(update.nextAttemptAt === undefined ? {} : { nextAttemptAt: update.nextAttemptAt }),
+        lastStatusCode: update.statusCode,
+        lastError: update.error,
+        lockedUntil: null,
+      })
+      .where(`"id" = :id AND "status" = 'pending' AND "locked_until" = :lease`, { id, lease })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  // Staff views
+
+  async listDeliveries(filter: DeliveryFilter): Promise<{ items: DeliveryView[]; total: number }> {
+    const query = this.deliveryViews(this.dataSource.manager);
+    if (filter.status !== undefined) query.andWhere('d.status = :status', { status: filter.status });
+    if (filter.eventType !== undefined) query.andWhere('e.type = :eventType', { eventType: filter.eventType });
+    if (filter.subscriptionId !== undefined) {
+      query.andWhere('d.subscriptionId = :subscriptionId', { subscriptionId: filter.subscriptionId });
+    }
+    const total = await query.getCount();
+    const deliveries = await query
+      .orderBy('d.createdAt', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .offset(filter.offset)
+      .limit(filter.limit)
+      .getMany();
+    return { items: deliveries.map(toView), total };
+  }
+
+  async findDelivery(id: string, manager?: EntityManager, forUpdate = false): Promise<DeliveryView | null> {
+    const query = this.deliveryViews(manager ?? this.dataSource.manager).where('d.id = :id', { id });
+    if (forUpdate) query.setLock('pessimistic_write', undefined, ['d']);
+    const delivery = await query.getOne();
+    return delivery === null ? null : toView(delivery);
+  }
+
+  /** A failed or pending delivery becomes pending and due at `at`; attempts made so far are kept. */
+  async scheduleNow(id: string, at: Date, manager: EntityManager): Promise<void> {
+    await manager.getRepository(WebhookDeliveryEntity).update({ id }, { status: 'pending', nextAttemptAt: at });
+  }
+
+  listAttempts(deliveryId: string, manager?: EntityManager): Promise<WebhookDeliveryAttemptEntity[]> {
+    return (manager ?? this.dataSource.manager)
+      .getRepository(WebhookDeliveryAttemptEntity)
+      .find({ where: { deliveryId }, order: { attemptedAt: 'ASC', id: 'ASC' } });
+  }
+
+  private deliveryViews(manager: EntityManager) {
+    return manager
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder('d')
+      .innerJoin('d.event', 'e')
+      .innerJoin('d.subscription', 's')
+      .addSelect(['e.id', 'e.type', 's.id', 's.url']);
+  }
+
+  private subscriptions(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(WebhookSubscriptionEntity);
+  }
+
+  private deliveries(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(WebhookDeliveryEntity);
+  }
+}
+
+function toView(delivery: WebhookDeliveryEntity): DeliveryView {
+  if (delivery.event === undefined || delivery.subscription === undefined) {
+    throw new Error('A delivery view needs its event and subscription joined.');
+  }
+  return {
+    id: delivery.id,
+    subscriptionId: delivery.subscriptionId,
+    subscriptionUrl: delivery.subscription.url,
+    eventId: delivery.eventId,
+    eventType: delivery.event.type,
+    status: delivery.status,
+    attemptCount: delivery.attemptCount,
+    nextAttemptAt: delivery.nextAttemptAt,
+    lastStatusCode: delivery.lastStatusCode,
+    lastError: delivery.lastError,
+    deliveredAt: delivery.deliveredAt,
+    createdAt: delivery.createdAt,
+  };
+}
