@@ -1,4 +1,5 @@
 import type { Response } from 'supertest';
+import { newProduct } from '../support/factories';
 import { createTestApp, TEST_NOW, TestApp } from '../support/test-app';
 
 interface FieldError {
@@ -18,23 +19,6 @@ interface ProductBody {
   updatePeriodMonths: number;
   createdAt: string;
   updatedAt: string;
-}
-
-let sequence = 0;
-
-/** A valid create-product body with a fresh SKU; override any field. */
-function newProduct(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  sequence += 1;
-  return {
-    sku: `test-product-${sequence}`,
-    name: `Test product ${sequence}`,
-    vendor: 'cart-power',
-    price: 4900,
-    extraStorefrontPrice: 2450,
-    renewalPrice: 1900,
-    currency: 'USD',
-    ...overrides,
-  };
 }
 
 function expectProblem(response: Response, status: number, code: string): void {

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { Response } from 'supertest';
+import { newProduct } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface KeyRow {
@@ -7,23 +8,6 @@ interface KeyRow {
   operation: string;
   key: string;
   response_status: number;
-}
-
-let sequence = 0;
-
-/** A valid create-product body with a fresh SKU. */
-function newProduct(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  sequence += 1;
-  return {
-    sku: `idem-product-${sequence}`,
-    name: `Idempotent product ${sequence}`,
-    vendor: 'cart-power',
-    price: 4900,
-    extraStorefrontPrice: 2450,
-    renewalPrice: 1900,
-    currency: 'USD',
-    ...overrides,
-  };
 }
 
 /** How many sessions of the test database wait for a lock. */

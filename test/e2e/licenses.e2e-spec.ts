@@ -1,4 +1,5 @@
 import { WebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher';
+import { newProduct } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -25,19 +26,7 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
     shopA = await t.storefrontAuth('Shop A');
     shopB = await t.storefrontAuth('Shop B');
     for (const product of Object.values(products)) {
-      await t
-        .http()
-        .post('/v1/products')
-        .set('Authorization', admin)
-        .send({
-          ...product,
-          name: product.sku,
-          price: 4900,
-          extraStorefrontPrice: 2900,
-          renewalPrice: 1900,
-          currency: 'USD',
-        })
-        .expect(201);
+      await t.http().post('/v1/products').set('Authorization', admin).send(newProduct(product)).expect(201);
     }
   });
   afterAll(async () => {

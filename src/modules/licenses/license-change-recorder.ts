@@ -1,22 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { Actor } from '../history/actor';
-import { HistoryService } from '../history/history.service';
+import { HistoryService, NewLicenseEvent } from '../history/history.service';
 import { isWebhookEventType } from '../webhooks/webhook-event-types';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { licenseView } from './license-view';
 import { LicensesRepository } from './licenses.repository';
 
-export interface LicenseChange {
-  licenseId: string;
-  /** The history event type; `license.<type>` is also sent to webhooks when it is a webhook event type. */
-  type: string;
-  actor: Actor;
-  before?: Record<string, unknown> | null;
-  after?: Record<string, unknown> | null;
-  reason?: string | null;
-}
+/** A change of a license: its history event type is also sent to webhooks as `license.<type>` where one exists. */
+export type LicenseChange = NewLicenseEvent;
 
 /**
  * Writes what a change of a license leaves behind, inside the change's own transaction: its history event
