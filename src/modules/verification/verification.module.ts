@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { DomainsModule } from '../domains/domains.module';
+import { LicensesModule } from '../licenses/licenses.module';
+import { BackgroundWrites } from './background-writes';
+import { InstallationsRepository } from './installations.repository';
+import { InstallationsService } from './installations.service';
+import { LegacyController } from './legacy/legacy.controller';
+import { LicenseTokenSigner } from './license-token.signer';
+import { VerificationController } from './verification.controller';
+import { VerificationMetrics } from './verification.metrics';
+import { VerificationRateLimiter } from './verification-rate-limiter';
+import { VerificationRepository } from './verification.repository';
+import { VerificationService } from './verification.service';
+
+/**
+ * Add-on verification: the verify API, signed tokens and their JWKS, installation reports and the rate limits.
+ * The legacy add-on protocol uses VerificationService (which applies the rate limits itself).
+ */
+@Module({
+  imports: [LicensesModule, DomainsModule],
+  controllers: [VerificationController, LegacyController],
+  providers: [
+    VerificationService,
+    VerificationRepository,
+    VerificationRateLimiter,
+    VerificationMetrics,
+    LicenseTokenSigner,
+    InstallationsService,
+    InstallationsRepository,
+    BackgroundWrites,
+  ],
+  exports: [VerificationService, VerificationRateLimiter, BackgroundWrites, LicenseTokenSigner],
+})
+export class VerificationModule {}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { LicenseStatus } from '../licenses/license.entity';
+import { LicenseFacts } from './verification.rules';
+
+interface FactsRow {
+  id: string;
+  status: LicenseStatus;
+  storefronts: number;
+  updates_until: Date;
+  sku: string;
+  addon_id: string | null;
+  domains: string[];
+  released_at: Date | null;
+  security_fix: boolean | null;
+}
+
+/** Named queries of verification; no rules. */
+@Injectable()
+export class VerificationRepository {
+  /**
+   * Everything a verification decides on, in ONE query whether the key exists or not (so an unknown key costs
+   * the same round trips as a known one): every keyed license whose normalised key is `keyLookup`, oldest
+   * first, with its product, bound domains and the product's release `version` (none when null).
+   */
+  async licenseFacts(manager: EntityManager, keyLookup: string, version: string | null): Promise<LicenseFacts[]> {
+    const rows: FactsRow[] = await manager.query(
+      `SELECT l.id, l.status, l.storefronts, l.updates_until, p.sku, p.addon_id,
+              ARRAY(SELECT d.domain::text FROM license_domains d WHERE d.license_id = l.id
+                    ORDER BY d.bound_at, d.id) AS domains,
+              r.released_at, r.security_fix
+         FROM licenses l
+         JOIN products p ON p.id = l.product_id
+         LEFT JOIN releases r ON r.product_id = l.product_id AND r.version = $2
+        WHERE l.key_lookup = $1 AND l.status <> 'pending'
+        ORDER BY l.created_at, l.id`,
+      [keyLookup, version],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      productSku: row.sku,
+      addonId: row.addon_id,
+      storefronts: row.storefronts,
+      domains: row.domains,
+      updatesUntil: row.updates_until,
+      release:
+        row.released_at === null ? null : { releasedAt: row.released_at, securityFix: row.security_fix === true },
+    }));
+  }
+}

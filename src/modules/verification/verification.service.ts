@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { TransactionRunner } from '../../common/database/transaction-runner';
+import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DomainBindingService } from '../domains/domain-binding.service';
+import { Actor } from '../history/actor';
+import { normalizeLicenseKey } from '../licenses/license-key';
+import { LicensesRepository } from '../licenses/licenses.repository';
+import { BackgroundWrites } from './background-writes';
+import { installationReport } from './installation-report';
+import { VerificationChannel } from './installation.entity';
+import { InstallationsRepository } from './installations.repository';
+import { buildTokenClaims } from './license-token.rules';
+import { LicenseTokenSigner } from './license-token.signer';
+import { VerificationMetrics } from './verification.metrics';
+import { VerificationRateLimiter } from './verification-rate-limiter';
+import { VerificationRepository } from './verification.repository';
+import {
+  decideVerification,
+  LicenseFacts,
+  PublicLicense,
+  publicLicense,
+  VerificationCode,
+  VerificationDecision,
+  VerificationInput,
+} from './verification.rules';
+
+export type { PublicLicense, VerificationChannel, VerificationCode };
+
+export interface VerificationRequest {
+  licenseKey: string;
+  /** Raw hosts or URLs as sent: the API sends one, the legacy protocol several. */
+  domains: string[];
+  /** The product's sku or its CS-Cart addonId. */
+  product: string;
+  version?: string;
+  platformVersion?: string;
+  edition?: string;
+  nonce?: string;
+  clientIp: string;
+  channel: VerificationChannel;
+  /** The legacy protocol's `dispatch`, kept in installation reports and as the binding actor's name. */
+  dispatch?: string;
+}
+
+export interface VerificationResult {
+  valid: boolean;
+  code: VerificationCode;
+  /** Absent only for NOT_FOUND. */
+  license?: PublicLicense;
+  /** Only when valid: a signed JWT an add-on may cache and check offline against the JWKS. */
+  token?: string;
+  /** The request's nonce, when it had one. */
+  nonce?: string;
+}
+
+/**
+ * Verification of a license key for a product on storefront hosts, for the verify API and the legacy add-on
+ * protocol alike (the order of checks is {@link decideVerification}'s).
+ *
+ * Each call costs the same whether the key exists or not: the rate-limit upsert and one read of every fact;
+ * only the first activation of a license (a public host bound into a free slot) adds a transaction, which
+ * locks the license row, decides again on what it then reads, and binds through DomainBindingService. The
+ * installation report is written after the answer (see {@link BackgroundWrites}).
+ *
+ * Call it outside any transaction: it reads through the pool.
+ */
+@Injectable()
+export class VerificationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly repository: VerificationRepository,
+    private readonly licenses: LicensesRepository,
+    private readonly binding: DomainBindingService,
+    private readonly installations: InstallationsRepository,
+    private readonly normalizer: DomainNormalizer,
+    private readonly limiter: VerificationRateLimiter,
+    private readonly signer: LicenseTokenSigner,
+    private readonly metrics: VerificationMetrics,
+    private readonly background: BackgroundWrites,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Applies the per-address and per-key rate limits first: throws DomainError RATE_LIMITED (with
+   * `retryAfterSeconds`, sent as `Retry-After`) when one is exceeded. Every other outcome is an answer.
+   */
+  async verify(request: VerificationRequest): Promise<VerificationResult> {
+    await this.limiter.consume(request.clientIp, request.licenseKey);
+    const keyLookup = normalizeLicenseKey(request.licenseKey);
+    const version = request.version ?? null;
+    const hosts = request.domains.map((sent) => ({ sent, normalized: this.normalizer.normalize(sent) }));
+    const input = (candidates: LicenseFacts[]): VerificationInput => ({
+      candidates,
+      product: request.product,
+      domains: hosts.map((host) => host.normalized),
+      versionAsked: version !== null,
+    });
+    let decision = decideVerification(
+      input(await this.repository.licenseFacts(this.dataSource.manager, keyLookup, version)),
+    );
+    if (decision.code === 'VALID' && decision.bind.length > 0) {
+      const licenseId = decision.license.id;
+      // First activation: decide again on what the locked license holds now, and bind only if still VALID.
+      decision = await this.transactions.run(async (manager) => {
+        const locked = await this.licenses.lockLicense(manager, licenseId);
+        if (locked === null) return { code: 'NOT_FOUND' };
+        const fresh = decideVerification(input(await this.repository.licenseFacts(manager, keyLookup, version)));
+        if (fresh.code !== 'VALID' || fresh.bind.length === 0) return fresh;
+        const bound = await this.binding.bindForVerification(manager, locked, fresh.bind, bindingActor(request));
+        return bound
+          ? { ...fresh, license: { ...fresh.license, domains: [...fresh.license.domains, ...fresh.bind] } }
+          : { code: 'DOMAIN_MISMATCH', license: fresh.license };
+      });
+    }
+    const now = this.clock.now();
+    const result = this.answer(decision, request.nonce, now);
+    this.metrics.verified(result.code, request.channel);
+    const report = installationReport({
+      ...request,
+      licenseId: decision.code === 'NOT_FOUND' ? null : decision.license.id,
+      hosts,
+      code: result.code,
+      seenAt: now,
+    });
+    this.background.start('installation report', () => this.installations.upsert(this.dataSource.manager, report));
+    return result;
+  }
+
+  private answer(decision: VerificationDecision, nonce: string | undefined, now: Date): VerificationResult {
+    const echo = nonce === undefined ? {} : { nonce };
+    if (decision.code === 'NOT_FOUND') return { valid: false, code: decision.code, ...echo };
+    const license = publicLicense(decision.license, now);
+    if (decision.code !== 'VALID') return { valid: false, code: decision.code, license, ...echo };
+    const claims = buildTokenClaims(decision.license, nonce, now, this.config.licenseTokens.ttlSeconds);
+    return { valid: true, code: decision.code, license, token: this.signer.sign(claims), ...echo };
+  }
+}
+
+/** Who binds a domain on first activation: the add-on, named by the channel (and dispatch) it called. */
+function bindingActor(request: VerificationRequest): Actor {
+  const name = request.channel === 'legacy' && request.dispatch ? `legacy:${request.dispatch}` : request.channel;
+  return { type: 'addon', id: null, name: name.slice(0, 254) };
+}
