@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_STOREFRONTS_ADDED, MIN_STOREFRONTS_ADDED } from '../storefront-upgrade.rules';
+import { PaymentDto } from './payment.dto';
+
+const ADD_DOCS = {
+  type: 'integer',
+  minimum: MIN_STOREFRONTS_ADDED,
+  maximum: MAX_STOREFRONTS_ADDED,
+  example: 1,
+  description: 'How many storefronts to add to the license.',
+} as const;
+
+export class StorefrontQuoteQueryDto {
+  @ApiProperty(ADD_DOCS)
+  @Type(() => Number)
+  @IsInt()
+  @Min(MIN_STOREFRONTS_ADDED)
+  @Max(MAX_STOREFRONTS_ADDED)
+  add: number;
+}
+
+export class AddStorefrontsDto {
+  @ApiProperty(ADD_DOCS)
+  @IsInt()
+  @Min(MIN_STOREFRONTS_ADDED)
+  @Max(MAX_STOREFRONTS_ADDED)
+  add: number;
+
+  @ApiProperty({
+    type: PaymentDto,
+    description: 'The payment received: exactly the `amount` and `currency` of the storefront quote.',
+  })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => PaymentDto)
+  payment: PaymentDto;
+}

@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { Trim } from '../../../common/validation/validation.decorators';
+import { MAX_RENEWAL_MONTHS, MIN_RENEWAL_MONTHS } from '../renewal.rules';
+import { PaymentDto } from './payment.dto';
+
+const MONTHS_DOCS = {
+  type: 'integer',
+  minimum: MIN_RENEWAL_MONTHS,
+  maximum: MAX_RENEWAL_MONTHS,
+  example: 12,
+  description: 'Calendar months of updates to buy.',
+} as const;
+
+export class RenewalQuoteQueryDto {
+  @ApiProperty(MONTHS_DOCS)
+  @Type(() => Number)
+  @IsInt()
+  @Min(MIN_RENEWAL_MONTHS)
+  @Max(MAX_RENEWAL_MONTHS)
+  months: number;
+}
+
+/** A paid renewal `{months, payment}`, or an admin's free one `{months, free: true, reason}`. */
+export class RenewLicenseDto {
+  @ApiProperty(MONTHS_DOCS)
+  @IsInt()
+  @Min(MIN_RENEWAL_MONTHS)
+  @Max(MAX_RENEWAL_MONTHS)
+  months: number;
+
+  @ApiPropertyOptional({
+    type: PaymentDto,
+    description: 'The payment received: exactly the `amount` and `currency` of the renewal quote. Not with `free`.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PaymentDto)
+  payment?: PaymentDto;
+
+  @ApiPropertyOptional({
+    description: 'Admins only: a renewal without payment (403 FORBIDDEN for anyone else); needs a `reason`.',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  free?: boolean;
+
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 500,
+    example: 'Compensation for the outage of ticket 4512',
+    description: 'Why the renewal is free; kept in the history.',
+  })
+  @IsOptional()
+  @IsString()
+  @Trim()
+  @Length(1, 500)
+  reason?: string;
+}
