@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from './common/common.module';
 import { BodyParsingModule } from './common/http/body-parsing.module';
@@ -9,8 +10,11 @@ import { ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
+import { DomainsModule } from './modules/domains/domains.module';
 import { LicensesModule } from './modules/licenses/licenses.module';
 import { OperationsModule } from './modules/operations/operations.module';
+import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
+import { VerificationModule } from './modules/verification/verification.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** The whole service; `config.database.url` must point at a running PostgreSQL (or the embedded one). */
@@ -28,10 +32,14 @@ export class AppModule {
         LoggingModule,
         BodyParsingModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(url, config.database.poolSize), retryAttempts: 3 }),
+        ScheduleModule.forRoot(),
         AuthModule,
         CatalogModule,
         LicensesModule,
+        DomainsModule,
+        SubscriptionsModule,
         WebhooksModule,
+        VerificationModule,
         OperationsModule,
       ],
     };

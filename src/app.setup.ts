@@ -1,12 +1,38 @@
+import { STATUS_CODES } from 'node:http';
 import { INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, ResponseObject, SwaggerModule } from '@nestjs/swagger';
 import { FieldError, validationFailed } from './common/errors/domain-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
 
+/** The security scheme of a bearer token: a staff access token or a storefront API key. */
 export const STAFF_AUTH = 'bearer';
+/** The security scheme with which staff log in from Swagger UI's "Authorize" dialog (OAuth 2.0 password grant). */
+export const STAFF_LOGIN_AUTH = 'staffLogin';
+
+/**
+ * The groups of operations in Swagger UI, in this order: the staff's daily work first, then what storefronts
+ * and add-ons call, then administration. Every tag of an operation must be here (the OpenAPI lint checks).
+ */
+const API_TAGS: [name: string, description: string][] = [
+  ['Auth', 'Staff log in (Swagger UI: "Authorize", staffLogin); anyone sees whom their credentials belong to.'],
+  [
+    'Orders and licenses',
+    'Paid orders become licenses. Staff work the delivery queue, deliver keys, suspend, reinstate and revoke, ' +
+      'and read the history; storefronts read the licenses of their orders.',
+  ],
+  ['Update subscriptions', 'Quotes and renewals of the update subscription; extra storefronts on a license.'],
+  ['Domains', 'Storefront domains bound to a license, changes counted against the cap, extra changes granted.'],
+  ['Downloads', 'Which releases a license may download, and short-lived download tokens.'],
+  ['Verification', 'License checks by add-ons (public, rate-limited), signed answers and their public keys.'],
+  ['Legacy add-on protocol', 'The license check that add-ons already in the field speak (index.php).'],
+  ['Catalog', 'Vendors, products and their releases; admins write.'],
+  ['Webhooks', 'Subscriptions to license events (admins) and their deliveries (staff).'],
+  ['Staff users and API clients', 'Admins create staff users and the API keys of storefronts.'],
+  ['Operations', 'Health and Prometheus metrics, for the platform.'],
+];
 
 /**
  * Everything an app needs besides its modules, shared by main.ts, the e2e tests and the OpenAPI writer so
@@ -32,24 +58,48 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Licensor')
     .setDescription(
       'Licenses and update subscriptions of CS-Cart add-ons, themes and resold licenses. ' +
-        'Staff log in with POST /v1/auth/login and use the access token; storefronts use their API key. ' +
-        'Both go in "Authorize" as a bearer token. Every error is application/problem+json with a stable `code`.',
+        'Staff log in under "Authorize" with their e-mail and password (staffLogin); storefronts paste their ' +
+        'API key there as a bearer token. Every error is application/problem+json with a stable `code`, except ' +
+        'the OAuth errors of the token endpoint; any operation may also answer 500 INTERNAL_ERROR.',
     )
     .setVersion('1')
+    .addServer('/', 'This service, wherever it runs');
+  for (const [name, description] of API_TAGS) builder.addTag(name, description);
+  const config = builder
     .addBearerAuth(
       {
         type: 'http',
         scheme: 'bearer',
-        description: 'A staff access token from POST /v1/auth/login, or a storefront API key.',
+        description: 'A storefront API key, or a staff access token from POST /v1/auth/login.',
       },
       STAFF_AUTH,
     )
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description: 'Staff: your e-mail as username and your password; client_id and client_secret stay empty.',
+        flows: { password: { tokenUrl: '/v1/auth/token', scopes: {} } },
+      },
+      STAFF_LOGIN_AUTH,
+    )
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponseDto] });
+  return describeBareAnswers(SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponseDto] }));
+}
+
+/** Gives an answer declared without a description (`@ApiOkResponse({type})`) its HTTP reason phrase. */
+function describeBareAnswers(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, { responses?: Record<string, ResponseObject> }>)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (response.description === '') response.description = STATUS_CODES[Number(status)] ?? '';
+      }
+    }
+  }
+  return document;
 }
 
 /** class-validator's nested tree → `[{field: 'items[0].sku', message}]`. */

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Clock, SystemClock } from './clock/clock';
 import { TransactionRunner } from './database/transaction-runner';
+import { DomainNormalizer } from './domain-names/domain-normalizer';
 import { HttpResultInterceptor } from './http/http-result';
 
 /** Shared infrastructure every module may inject. Tests replace the Clock with a fixed one. */
@@ -10,8 +11,9 @@ import { HttpResultInterceptor } from './http/http-result';
   providers: [
     { provide: Clock, useClass: SystemClock },
     TransactionRunner,
+    DomainNormalizer,
     { provide: APP_INTERCEPTOR, useClass: HttpResultInterceptor },
   ],
-  exports: [Clock, TransactionRunner],
+  exports: [Clock, TransactionRunner, DomainNormalizer],
 })
 export class CommonModule {}

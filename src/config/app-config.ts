@@ -22,9 +22,28 @@ export interface AppConfig {
   licenseTokens: {
     /** PEM of the EC P-256 private key that signs verification tokens (ES256). */
     signingKeyPem: string;
+    /** PEMs of earlier signing keys' public halves, still published in the JWKS after a rotation. */
+    verificationKeysPem: string[];
+    /** Lifetime of a verification token. */
+    ttlSeconds: number;
   };
+  /** Calls of the verification API and the legacy check allowed per minute. */
+  verifyRateLimits: { perIp: number; perKey: number };
   business: { holidayCountry: string; timezone: string };
   webhooks: WebhooksConfig;
+  domains: {
+    /** Development hosts besides the built-in ones: normalised host names or `*.suffix` patterns. */
+    developmentPatterns: string[];
+  };
+  subscriptions: SubscriptionsConfig;
+}
+
+/** Update subscriptions: download tokens and the expiry reminders job. */
+export interface SubscriptionsConfig {
+  /** Lifetime of a signed download token. */
+  downloadTokenTtlSeconds: number;
+  /** Seconds between two runs of the reminders job on each instance; 0 starts none (tests call `runReminders`). */
+  reminderIntervalSeconds: number;
 }
 
 /** The webhook dispatcher: how often it polls the outbox, how it retries, how long it waits for a receiver. */

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +13,12 @@ const PRODUCTION = {
   API_KEY_SECRET: SECRET + 'x',
   LICENSE_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49\\n-----END PRIVATE KEY-----',
 };
+
+const ecPublicPem = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+const RSA_PUBLIC_PEM = generateKeyPairSync('rsa', { modulusLength: 1024 })
+  .publicKey.export({ format: 'pem', type: 'spki' })
+  .toString();
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -75,6 +82,16 @@ describe('parseConfig', () => {
     [{ JWT_SECRET: 'changeme' }, 'JWT_SECRET must be a random value of at least 32 characters'],
     [{ API_KEY_SECRET: 'short' }, 'API_KEY_SECRET must be a random value of at least 32 characters'],
     [{ LICENSE_SIGNING_KEY: 'not a pem' }, 'LICENSE_SIGNING_KEY must be a PEM private key'],
+    [{ LICENSE_TOKEN_TTL_SECONDS: '10' }, 'LICENSE_TOKEN_TTL_SECONDS must be a whole number from 60 to 31622400'],
+    [{ VERIFY_RATE_LIMIT_PER_IP: '0' }, 'VERIFY_RATE_LIMIT_PER_IP must be a whole number from 1 to 1000000'],
+    [{ VERIFY_RATE_LIMIT_PER_KEY: 'many' }, 'VERIFY_RATE_LIMIT_PER_KEY must be a whole number from 1 to 1000000'],
+    [{ LICENSE_VERIFICATION_KEYS: 'not a pem' }, 'LICENSE_VERIFICATION_KEYS must be the PEM public keys (EC P-256)'],
+    [{ LICENSE_VERIFICATION_KEYS: PRODUCTION.LICENSE_SIGNING_KEY }, 'it holds a private key'],
+    [{ LICENSE_VERIFICATION_KEYS: RSA_PUBLIC_PEM }, 'key 1 is not an EC P-256 key'],
+    [
+      { LICENSE_VERIFICATION_KEYS: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' },
+      'key 1 cannot be read',
+    ],
     [{ ADMIN_EMAIL: 'boss', ADMIN_PASSWORD: 'twelve-chars-at-least' }, 'ADMIN_EMAIL must be an e-mail address'],
     [{ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD must be at least 12 characters'],
     [{ ADMIN_EMAIL: 'boss@example.com' }, 'ADMIN_EMAIL and ADMIN_PASSWORD go together'],
@@ -82,8 +99,57 @@ describe('parseConfig', () => {
     [{ HOLIDAY_COUNTRY: 'XX' }, 'HOLIDAY_COUNTRY "XX" has no public-holiday calendar'],
     [{ BUSINESS_TIMEZONE: 'Mars/Olympus' }, 'BUSINESS_TIMEZONE must be an IANA time zone'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be a whole number from 1 to 100'],
+    [
+      { DEVELOPMENT_DOMAIN_PATTERNS: '*.lan, https://preview.shop.com' },
+      'DEVELOPMENT_DOMAIN_PATTERNS must be comma-separated host names or *.suffix patterns (e.g. "*.lan,preview.shop.com"); "https://preview.shop.com" is not one',
+    ],
+    [{ DEVELOPMENT_DOMAIN_PATTERNS: '*' }, '"*" is not one'],
+    [{ DEVELOPMENT_DOMAIN_PATTERNS: 'a.*.com' }, '"a.*.com" is not one'],
+    [{ DEVELOPMENT_DOMAIN_PATTERNS: '10.0.0.1' }, '"10.0.0.1" is not one: an IP address is not a host name pattern'],
+    [{ DEVELOPMENT_DOMAIN_PATTERNS: 'bad_host.com' }, '"bad_host.com" is not one: the label "bad_host"'],
   ])('explains a bad setting: %p', (env, message) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('reads development domain patterns normalised, none by default', () => {
+    expect(parseConfig({}, '/').domains).toEqual({ developmentPatterns: [] });
+    expect(
+      parseConfig({ DEVELOPMENT_DOMAIN_PATTERNS: ' *.LAN , preview.shop.com., ,*.магазин.рф,www.demo.shop.com,' }, '/')
+        .domains,
+    ).toEqual({ developmentPatterns: ['*.lan', 'preview.shop.com', '*.xn--80aairftm.xn--p1ai', 'demo.shop.com'] });
+  });
+
+  it('reads the update-subscription settings: download token lifetime and reminders interval', () => {
+    expect(parseConfig({}, '/').subscriptions).toEqual({ downloadTokenTtlSeconds: 600, reminderIntervalSeconds: 3600 });
+    expect(
+      parseConfig({ DOWNLOAD_TOKEN_TTL_SECONDS: '120', REMINDER_INTERVAL_SECONDS: '0' }, '/').subscriptions,
+    ).toEqual({ downloadTokenTtlSeconds: 120, reminderIntervalSeconds: 0 });
+    expect(problemsOf({ DOWNLOAD_TOKEN_TTL_SECONDS: '7200', REMINDER_INTERVAL_SECONDS: 'hourly' })).toEqual([
+      'DOWNLOAD_TOKEN_TTL_SECONDS must be a whole number from 10 to 3600; it is "7200".',
+      'REMINDER_INTERVAL_SECONDS must be a whole number from 0 to 86400; it is "hourly".',
+    ]);
+  });
+
+  it('reads the verification settings: token lifetime, earlier public keys and rate limits', () => {
+    expect(parseConfig({}, '/').licenseTokens).toEqual({
+      signingKeyPem: undefined,
+      verificationKeysPem: [],
+      ttlSeconds: 604_800,
+    });
+    expect(parseConfig({}, '/').verifyRateLimits).toEqual({ perIp: 300, perKey: 60 });
+    const [first, second] = [ecPublicPem(), ecPublicPem()];
+    const config = parseConfig(
+      {
+        LICENSE_VERIFICATION_KEYS: `${first.trim().replace(/\n/g, '\\n')}\\n${second}`,
+        LICENSE_TOKEN_TTL_SECONDS: '3600',
+        VERIFY_RATE_LIMIT_PER_IP: '1000',
+        VERIFY_RATE_LIMIT_PER_KEY: '10',
+      },
+      '/',
+    );
+    expect(config.licenseTokens.verificationKeysPem).toEqual([first.trim(), second.trim()]);
+    expect(config.licenseTokens.ttlSeconds).toBe(3600);
+    expect(config.verifyRateLimits).toEqual({ perIp: 1000, perKey: 10 });
   });
 
   it('reports every problem at once', () => {

@@ -1,5 +1,7 @@
+import { createPublicKey } from 'node:crypto';
 import * as path from 'node:path';
 import { isEmail } from 'class-validator';
+import { parseDevelopmentPattern } from '../common/domain-names/normalize-domain';
 import { isKnownHolidayCountry } from '../common/time/business-calendar';
 import { AppConfig, LOG_LEVELS, LogLevel, RuntimeEnvironment } from './app-config';
 
@@ -20,7 +22,7 @@ export interface ConfigDraft extends Omit<AppConfig, 'auth' | 'licenseTokens'> {
     adminEmail?: string;
     adminPassword?: string;
   };
-  licenseTokens: { signingKeyPem?: string };
+  licenseTokens: Omit<AppConfig['licenseTokens'], 'signingKeyPem'> & { signingKeyPem?: string };
 }
 
 export class ConfigError extends Error {
@@ -99,6 +101,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   if (production && signingKeyPem === undefined) {
     problems.push('LICENSE_SIGNING_KEY is required when NODE_ENV=production (an EC P-256 private key in PEM).');
   }
+  const verificationKeys = parsePublicKeyPems(text('LICENSE_VERIFICATION_KEYS')?.replace(/\\n/g, '\n') ?? '');
+  if ('error' in verificationKeys) {
+    problems.push(
+      `LICENSE_VERIFICATION_KEYS must be the PEM public keys (EC P-256) of earlier signing keys, one ` +
+        `"-----BEGIN PUBLIC KEY-----…" block after the other; ${verificationKeys.error}.`,
+    );
+  }
 
   const adminEmail = text('ADMIN_EMAIL')?.toLowerCase();
   const adminPassword = text('ADMIN_PASSWORD');
@@ -123,6 +132,20 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     problems.push(`BUSINESS_TIMEZONE must be an IANA time zone such as Europe/Moscow; it is "${timezone}".`);
   }
 
+  const developmentPatterns: string[] = [];
+  for (const item of (text('DEVELOPMENT_DOMAIN_PATTERNS') ?? '').split(',')) {
+    if (item.trim() === '') continue;
+    const parsed = parseDevelopmentPattern(item);
+    if ('error' in parsed) {
+      problems.push(
+        `DEVELOPMENT_DOMAIN_PATTERNS must be comma-separated host names or *.suffix patterns ` +
+          `(e.g. "*.lan,preview.shop.com"); "${item.trim()}" is not one: ${parsed.error}.`,
+      );
+    } else {
+      developmentPatterns.push(parsed.pattern);
+    }
+  }
+
   const draft: ConfigDraft = {
     environment,
     http: { host: text('HOST') ?? '0.0.0.0', port: integer('PORT', 3000, 0, 65535) },
@@ -136,7 +159,15 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       adminEmail,
       adminPassword,
     },
-    licenseTokens: { signingKeyPem },
+    licenseTokens: {
+      signingKeyPem,
+      verificationKeysPem: 'error' in verificationKeys ? [] : verificationKeys.pems,
+      ttlSeconds: integer('LICENSE_TOKEN_TTL_SECONDS', 7 * 86_400, 60, 366 * 86_400),
+    },
+    verifyRateLimits: {
+      perIp: integer('VERIFY_RATE_LIMIT_PER_IP', 300, 1, 1_000_000),
+      perKey: integer('VERIFY_RATE_LIMIT_PER_KEY', 60, 1, 1_000_000),
+    },
     business: { holidayCountry, timezone },
     webhooks: {
       pollIntervalMs: integer('WEBHOOK_POLL_INTERVAL_MS', 2000, 0, 3_600_000),
@@ -145,9 +176,34 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       timeoutMs: integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       batchSize: integer('WEBHOOK_BATCH_SIZE', 10, 1, 100),
     },
+    domains: { developmentPatterns },
+    subscriptions: {
+      downloadTokenTtlSeconds: integer('DOWNLOAD_TOKEN_TTL_SECONDS', 600, 10, 3600),
+      reminderIntervalSeconds: integer('REMINDER_INTERVAL_SECONDS', 3600, 0, 86_400),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return draft;
+}
+
+const PUBLIC_KEY_PEM = /-----BEGIN PUBLIC KEY-----[^-]+-----END PUBLIC KEY-----/g;
+
+/** Zero or more PEM public keys one after the other, each an EC P-256 key. */
+function parsePublicKeyPems(value: string): { pems: string[] } | { error: string } {
+  if (value.includes('PRIVATE KEY')) return { error: 'it holds a private key, which must not leave its place' };
+  const pems = value.match(PUBLIC_KEY_PEM) ?? [];
+  if (value.replace(PUBLIC_KEY_PEM, '').trim() !== '') return { error: 'there is text outside the PEM blocks' };
+  for (const [index, pem] of pems.entries()) {
+    try {
+      const key = createPublicKey(pem);
+      if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+        return { error: `key ${index + 1} is not an EC P-256 key` };
+      }
+    } catch {
+      return { error: `key ${index + 1} cannot be read` };
+    }
+  }
+  return { pems };
 }
 
 function isTimeZone(name: string): boolean {
@@ -182,7 +238,7 @@ export function completeConfig(draft: ConfigDraft, generated: SecretValues): App
       apiKeySecret,
       initialAdmin,
     },
-    licenseTokens: { signingKeyPem },
+    licenseTokens: { ...draft.licenseTokens, signingKeyPem },
   };
 }
 

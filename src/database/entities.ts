@@ -8,6 +8,9 @@ import { LicenseEventEntity } from '../modules/history/license-event.entity';
 import { LicenseDomainEntity } from '../modules/licenses/license-domain.entity';
 import { LicenseEntity } from '../modules/licenses/license.entity';
 import { OrderEntity } from '../modules/licenses/order.entity';
+import { LicenseReminderEntity } from '../modules/subscriptions/license-reminder.entity';
+import { SubscriptionPeriodEntity } from '../modules/subscriptions/subscription-period.entity';
+import { InstallationEntity } from '../modules/verification/installation.entity';
 import { WebhookDeliveryAttemptEntity } from '../modules/webhooks/webhook-delivery-attempt.entity';
 import { WebhookDeliveryEntity } from '../modules/webhooks/webhook-delivery.entity';
 import { WebhookEventEntity } from '../modules/webhooks/webhook-event.entity';
@@ -29,4 +32,7 @@ export const ENTITIES = [
   WebhookEventEntity,
   WebhookDeliveryEntity,
   WebhookDeliveryAttemptEntity,
+  InstallationEntity,
+  SubscriptionPeriodEntity,
+  LicenseReminderEntity,
 ];

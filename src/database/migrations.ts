@@ -2,6 +2,8 @@ import { Foundation1764417600000 } from '../../migrations/1764417600000-Foundati
 import { Licenses1764500000000 } from '../../migrations/1764500000000-Licenses';
 import { Webhooks1764500100000 } from '../../migrations/1764500100000-Webhooks';
 import { Idempotency1764500200000 } from '../../migrations/1764500200000-Idempotency';
+import { Installations1764500300000 } from '../../migrations/1764500300000-Installations';
+import { Subscriptions1764500400000 } from '../../migrations/1764500400000-Subscriptions';
 
 /** Every migration, oldest first. A new file in migrations/ is added here too. */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   Licenses1764500000000,
   Webhooks1764500100000,
   Idempotency1764500200000,
+  Installations1764500300000,
+  Subscriptions1764500400000,
 ];

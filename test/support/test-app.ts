@@ -11,6 +11,7 @@ import { LOG_DESTINATION } from '../../src/common/logging/logging.module';
 import { AppConfig } from '../../src/config/app-config';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from './database';
 import { FixedClock } from './fixed-clock';
+import { watchConformance } from './openapi-conformance';
 import { TEST_ADMIN, testConfig } from './test-config';
 
 export const TEST_NOW = new Date('2026-03-02T09:00:00Z');
@@ -21,6 +22,8 @@ export interface TestApp {
   clock: FixedClock;
   config: AppConfig;
   dataSource: DataSource;
+  /** The database's name: pass it as `database` to boot a second instance on the same data. */
+  database: string;
   /** Logs in as the configured first admin and returns the `Authorization` header value. */
   adminAuth(): Promise<string>;
   /** Creates a staff user (role `staff` unless told) through the API and returns its `Authorization` header. */
@@ -37,17 +40,23 @@ export interface TestAppOptions {
    * test file gets to choose its destination and level.
    */
   logDestination?: DestinationStream;
+  /**
+   * Boot on this existing database (another test app's `database`) instead of a fresh copy, as a second
+   * service instance would; `close()` then leaves the database to its creator.
+   */
+  database?: string;
 }
 
 /**
  * Boots the real AppModule, configured as main.ts does, on a fresh database copied from the migrated
- * template, with a fixed clock. Call `close()` in `afterAll`: it drops the database.
+ * template, with a fixed clock. Call `close()` in `afterAll`: it drops the database, and fails when a JSON
+ * answer of the file had a status, a problem code or a field that the OpenAPI document does not describe.
  */
 export async function createTestApp(
   overrides: Partial<AppConfig> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const database = await createDatabaseFromTemplate('licensor_e2e');
+  const database = options.database ?? (await createDatabaseFromTemplate('licensor_e2e'));
   const config = testConfig(databaseUrl(database), overrides);
   const clock = new FixedClock(TEST_NOW);
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
@@ -57,7 +66,7 @@ export async function createTestApp(
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
   if (options.logDestination) app.useLogger(app.get(Logger));
-  configureApp(app);
+  const conformance = watchConformance(app, configureApp(app));
   await app.init();
   const http = () => request(app.getHttpServer());
   let counter = 0;
@@ -71,6 +80,7 @@ export async function createTestApp(
     clock,
     config,
     dataSource: app.get(DataSource),
+    database,
     adminAuth,
     async staffAuth(role = 'staff') {
       const credentials = { email: `${role}${++counter}@licensor.test`, password: `password-of-${role}-${counter}` };
@@ -92,7 +102,13 @@ export async function createTestApp(
     },
     async close() {
       await app.close();
-      await dropDatabase(database);
+      if (options.database === undefined) await dropDatabase(database);
+      const undocumented = conformance();
+      if (undocumented.length > 0) {
+        throw new Error(
+          `Answers that the OpenAPI document does not describe (fix the response DTO or @ApiProblems):\n${undocumented.join('\n')}`,
+        );
+      }
     },
   };
 }

@@ -24,10 +24,15 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
       apiKeySecret: 'api-key-secret-for-tests-only-0123456789abcdef',
       initialAdmin: TEST_ADMIN,
     },
-    licenseTokens: { signingKeyPem },
+    licenseTokens: { signingKeyPem, verificationKeysPem: [], ttlSeconds: 7 * 86_400 },
+    // Far above what a test file sends within one minute of the fixed clock; rate-limit tests set their own.
+    verifyRateLimits: { perIp: 100_000, perKey: 100_000 },
     business: { holidayCountry: 'RU', timezone: 'Europe/Moscow' },
     // No polling loop: tests call WebhookDispatcher.runOnce() and move the fixed clock.
     webhooks: { pollIntervalMs: 0, maxAttempts: 8, retryBaseSeconds: 30, timeoutMs: 5000, batchSize: 10 },
+    domains: { developmentPatterns: ['*.staging.licensor-tests.com'] },
+    // No reminders loop: tests call ReminderJob.runReminders() and move the fixed clock.
+    subscriptions: { downloadTokenTtlSeconds: 600, reminderIntervalSeconds: 0 },
     ...overrides,
   };
 }

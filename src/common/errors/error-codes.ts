@@ -1,6 +1,8 @@
 import type { AuthErrorCode } from '../../modules/auth/auth.errors';
 import type { CatalogErrorCode } from '../../modules/catalog/catalog.errors';
+import type { DomainsErrorCode } from '../../modules/domains/domains.errors';
 import type { LicensesErrorCode } from '../../modules/licenses/licenses.errors';
+import type { SubscriptionsErrorCode } from '../../modules/subscriptions/subscriptions.errors';
 import type { WebhooksErrorCode } from '../../modules/webhooks/webhooks.errors';
 
 /** Codes any endpoint may answer with; each module adds its own in `<module>.errors.ts`. */
@@ -19,7 +21,14 @@ export type CommonErrorCode =
   | 'INTERNAL_ERROR'
   | 'IDEMPOTENCY_KEY_REUSED';
 
-export type ErrorCode = CommonErrorCode | AuthErrorCode | CatalogErrorCode | LicensesErrorCode | WebhooksErrorCode;
+export type ErrorCode =
+  | CommonErrorCode
+  | AuthErrorCode
+  | CatalogErrorCode
+  | LicensesErrorCode
+  | WebhooksErrorCode
+  | DomainsErrorCode
+  | SubscriptionsErrorCode;
 
 /** The HTTP status of every code, in one table: the compiler makes a new code choose its status here. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -29,6 +38,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
+  UPDATES_EXPIRED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   EMAIL_TAKEN: 409,
@@ -41,6 +51,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   NOT_PENDING: 409,
   KEY_TAKEN: 409,
   STATUS_TRANSITION_NOT_ALLOWED: 409,
+  NO_FREE_STOREFRONT: 409,
+  DOMAIN_ALREADY_BOUND: 409,
+  DOMAIN_CHANGE_LIMIT_REACHED: 409,
+  LICENSE_REVOKED: 409,
+  LICENSE_NOT_ACTIVE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNKNOWN_VENDOR: 422,
@@ -48,6 +63,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   UNKNOWN_PRODUCT: 422,
   INVALID_DOMAIN: 422,
+  PAYMENT_MISMATCH: 422,
+  DEVELOPMENT_DOMAIN: 422,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,

@@ -18,6 +18,10 @@ export class ProblemFilter implements ExceptionFilter {
     const requestId = typeof request.id === 'string' ? request.id : undefined;
     if (!expected) this.logger.error({ err: error, requestId }, 'Unexpected error while serving a request');
     if (problem.status === 401) httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
+    // A refusal that can be retried later (429 RATE_LIMITED) says when, in whole seconds.
+    if (typeof problem.retryAfterSeconds === 'number') {
+      httpAdapter.setHeader(response, 'Retry-After', String(problem.retryAfterSeconds));
+    }
     httpAdapter.setHeader(response, 'Content-Type', PROBLEM_CONTENT_TYPE);
     httpAdapter.reply(response, { ...problem, requestId }, problem.status);
   }

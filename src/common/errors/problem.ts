@@ -44,7 +44,7 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   );
 }
 
-function problem(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): Problem {
+export function problem(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): Problem {
   return {
     ...extra,
     type: `urn:licensor:problem:${code.toLowerCase().replace(/_/g, '-')}`,

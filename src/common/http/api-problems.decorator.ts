@@ -1,23 +1,84 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { DECORATORS, getSchemaPath } from '@nestjs/swagger';
 import { ERROR_STATUS, ErrorCode } from '../errors/error-codes';
-import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
+import { problem, PROBLEM_CONTENT_TYPE } from '../errors/problem';
 import { ProblemResponseDto } from './problem-response.dto';
 
+const PROBLEM_CODES = 'licensor:problem-codes';
+/** Codes are listed in the order of the status table, whatever the order of the decorators. */
+const TABLE_ORDER = Object.keys(ERROR_STATUS) as ErrorCode[];
+type CodesByStatus = Record<number, ErrorCode[]>;
+
 /**
- * Declares the error answers of an operation in Swagger, grouped by status, with the codes each may carry:
+ * Declares the error answers of an operation in Swagger, one per status, each with the codes it may carry
+ * (in its description, as an enum of `code`, and as one example per code):
  * `@ApiProblems('VALIDATION_FAILED', 'SKU_TAKEN')`.
+ *
+ * Several declarations add up (an operation's own, `@Allow`'s 401/403, `@Idempotent`'s 422), also when one is
+ * on the controller and another on the method. Swagger keeps one answer per status and lets the method's hide
+ * the controller's, so the codes are kept here and each answer is rewritten with all of them.
  */
 export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
-  return applyDecorators(
-    ...[...byStatus.entries()].map(([status, statusCodes]) =>
-      ApiResponse({
-        status,
-        description: `Problem with code ${statusCodes.join(' or ')}.`,
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponseDto) } } },
-      }),
-    ),
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    if (descriptor !== undefined) {
+      addProblems(descriptor.value as object, codes);
+      return;
+    }
+    addProblems(target, codes);
+    // Class decorators run after method ones: merge into the method answers that would hide these.
+    const prototype = (target as { prototype: Record<string, unknown> }).prototype;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as object | undefined;
+      if (typeof method !== 'function' || !Reflect.hasOwnMetadata(PROBLEM_CODES, method)) continue;
+      const declared = Reflect.getOwnMetadata(PROBLEM_CODES, method) as CodesByStatus;
+      const hidden = codes.filter((code) => declared[ERROR_STATUS[code]] !== undefined);
+      if (hidden.length > 0) addProblems(method, hidden);
+    }
+  };
+}
+
+function addProblems(holder: object, codes: ErrorCode[]): void {
+  const byStatus: CodesByStatus = { ...((Reflect.getOwnMetadata(PROBLEM_CODES, holder) as CodesByStatus) ?? {}) };
+  for (const code of codes) {
+    const status = ERROR_STATUS[code];
+    byStatus[status] = [...new Set([...(byStatus[status] ?? []), code])].sort(
+      (a, b) => TABLE_ORDER.indexOf(a) - TABLE_ORDER.indexOf(b),
+    );
+  }
+  Reflect.defineMetadata(PROBLEM_CODES, byStatus, holder);
+  const statuses = [...new Set(codes.map((code) => ERROR_STATUS[code]))];
+  const responses = (Reflect.getOwnMetadata(DECORATORS.API_RESPONSE, holder) as Record<string, unknown>) ?? {};
+  Reflect.defineMetadata(
+    DECORATORS.API_RESPONSE,
+    { ...responses, ...Object.fromEntries(statuses.map((status) => [status, problemResponse(byStatus[status])])) },
+    holder,
   );
 }
+
+function problemResponse(codes: ErrorCode[]): object {
+  return {
+    description: `Problem with code ${codes.join(' or ')}.`,
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: {
+          allOf: [
+            { $ref: getSchemaPath(ProblemResponseDto) },
+            { type: 'object', required: ['code'], properties: { code: { type: 'string', enum: codes } } },
+          ],
+        },
+        examples: Object.fromEntries(
+          codes.map((code) => [
+            code,
+            {
+              value: {
+                ...problem(code, 'What went wrong, in a sentence for a person.'),
+                requestId: EXAMPLE_REQUEST_ID,
+              },
+            },
+          ]),
+        ),
+      },
+    },
+  };
+}
+
+const EXAMPLE_REQUEST_ID = '5d0b6c9e-8f1c-4a8e-9a43-7d6c1f0a2b3c';

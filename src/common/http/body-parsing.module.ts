@@ -4,8 +4,11 @@ import { json, urlencoded } from 'body-parser';
 import { DomainError } from '../errors/domain-error';
 
 export const BODY_LIMIT = '1mb';
-/** The legacy add-on protocol posts HTML forms; every other route takes JSON only. */
-export const FORM_ROUTES = ['index.php'];
+/**
+ * Routes that take HTML forms: the legacy add-on protocol, and the OAuth token endpoint (RFC 6749 defines
+ * only that encoding). Every other route takes JSON only.
+ */
+export const FORM_ROUTES = ['index.php', 'v1/auth/token'];
 const ALL_ROUTES = '{*splat}';
 
 /**

@@ -8,7 +8,18 @@ class FieldErrorDto {
   message: string;
 }
 
-/** The shape of every error answer (RFC 9457 problem details plus a stable code). */
+class AmountDto {
+  @ApiProperty({ type: 'integer', description: 'Minor units (cents).', minimum: 0, example: 1900 })
+  amount: number;
+
+  @ApiProperty({ description: 'ISO 4217 code.', pattern: '^[A-Z]{3}$', example: 'USD' })
+  currency: string;
+}
+
+/**
+ * The shape of every error answer: RFC 9457 problem details, a stable code, and the extension members that
+ * some codes add (each optional field below says which).
+ */
 export class ProblemResponseDto {
   @ApiProperty({ example: 'urn:licensor:problem:validation-failed' })
   type: string;
@@ -16,7 +27,7 @@ export class ProblemResponseDto {
   @ApiProperty({ example: 'Validation failed' })
   title: string;
 
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   status: number;
 
   @ApiProperty({ example: 'The request has invalid fields; see errors.' })
@@ -33,4 +44,106 @@ export class ProblemResponseDto {
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'With VALIDATION_FAILED: one entry per invalid field.' })
   errors?: FieldErrorDto[];
+
+  @ApiPropertyOptional({
+    description: 'With INVALID_DOMAIN, DEVELOPMENT_DOMAIN and UNKNOWN_PRODUCT: the request field at fault.',
+    example: 'items[0].sku',
+  })
+  field?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'With RATE_LIMITED: seconds to wait, also sent as Retry-After.',
+    example: 12,
+  })
+  retryAfterSeconds?: number;
+
+  @ApiPropertyOptional({
+    description: 'With NOT_PENDING and STATUS_TRANSITION_NOT_ALLOWED: the status the license has.',
+    example: 'active',
+  })
+  licenseStatus?: string;
+
+  @ApiPropertyOptional({ type: AmountDto, description: 'With PAYMENT_MISMATCH: the amount of the current quote.' })
+  expected?: AmountDto;
+
+  @ApiPropertyOptional({ type: AmountDto, description: 'With PAYMENT_MISMATCH: the payment that was sent.' })
+  received?: AmountDto;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'With NO_FREE_STOREFRONT: the storefronts the license covers.',
+    example: 1,
+  })
+  storefronts?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'With NOT_FOUND for a domain of a license: the domains bound to it.',
+    example: ['shop.example.com'],
+  })
+  domains?: string[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'With DOMAIN_CHANGE_LIMIT_REACHED: the changes used.',
+    example: 2,
+  })
+  domainChangesUsed?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'With DOMAIN_CHANGE_LIMIT_REACHED: the changes allowed.',
+    example: 2,
+  })
+  domainChangesAllowed?: number;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'With UPDATES_EXPIRED and other download refusals: when the update subscription ends or ended.',
+    example: '2026-01-31T10:00:00.000Z',
+  })
+  updatesUntil?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'With UPDATES_EXPIRED and other download refusals: when the version was released.',
+    example: '2026-03-01T12:00:00.000Z',
+  })
+  releasedAt?: string;
+
+  @ApiPropertyOptional({
+    description: 'With SKU_TAKEN and RELEASE_VERSION_TAKEN: the product.',
+    example: 'cp-power-scroll-pagination',
+  })
+  sku?: string;
+
+  @ApiPropertyOptional({ description: 'With RELEASE_VERSION_TAKEN: the version.', example: '1.4.0' })
+  version?: string;
+
+  @ApiPropertyOptional({ description: 'With ADDON_ID_TAKEN: the add-on id.', example: 'cp_power_scroll_pagination' })
+  addonId?: string;
+
+  @ApiPropertyOptional({ description: 'With UNKNOWN_VENDOR: the vendor code sent.', example: 'acme' })
+  vendor?: string;
+
+  @ApiPropertyOptional({
+    description: 'With WEBHOOK_URL_NOT_ALLOWED: the URL refused.',
+    example: 'http://10.0.0.5/hook',
+  })
+  url?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'With DELIVERY_ALREADY_DELIVERED and WEBHOOK_DISABLED: the webhook delivery.',
+    example: '0b5c7a8e-3d2f-4c1a-9e6b-2f4d8a1c3e5b',
+  })
+  deliveryId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'With WEBHOOK_DISABLED: the webhook.',
+    example: '7e1d2c3b-4a5f-4e6d-8c9b-0a1f2e3d4c5b',
+  })
+  webhookId?: string;
 }

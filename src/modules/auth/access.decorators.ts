@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
-import { STAFF_AUTH } from '../../app.setup';
+import { ApiBearerAuth, ApiOAuth2 } from '@nestjs/swagger';
+import { STAFF_AUTH, STAFF_LOGIN_AUTH } from '../../app.setup';
 import { ApiProblems } from '../../common/http/api-problems.decorator';
 import { Access, Principal } from './principal';
 
@@ -14,7 +14,9 @@ export const PUBLIC_METADATA = 'licensor:public';
 export function Allow(...access: Access[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, access),
+    // Two entries, either of which will do: a bearer token, or a staff login from the Authorize dialog.
     ApiBearerAuth(STAFF_AUTH),
+    ApiOAuth2([], STAFF_LOGIN_AUTH),
     ApiProblems('UNAUTHENTICATED', 'FORBIDDEN'),
   );
 }

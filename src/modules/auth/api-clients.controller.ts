@@ -7,7 +7,7 @@ import { ApiClientsService } from './api-clients.service';
 import { ApiClientResponseDto, CreateApiClientDto, CreatedApiClientResponseDto } from './dto/api-client.dto';
 import { Principal } from './principal';
 
-@ApiTags('Auth')
+@ApiTags('Staff users and API clients')
 @Controller('v1/api-clients')
 @Allow('admin')
 export class ApiClientsController {

@@ -5,7 +5,7 @@ import { Allow } from './access.decorators';
 import { CreateStaffUserDto, StaffUserResponseDto } from './dto/staff-user.dto';
 import { StaffUsersService } from './staff-users.service';
 
-@ApiTags('Auth')
+@ApiTags('Staff users and API clients')
 @Controller('v1/staff-users')
 @Allow('admin')
 export class StaffUsersController {

@@ -4,6 +4,7 @@ import { BusinessCalendar } from '../../common/time/business-calendar';
 import { CatalogModule } from '../catalog/catalog.module';
 import { HistoryModule } from '../history/history.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { LicenseAccess } from './license-access';
 import { LicenseChangeRecorder } from './license-change-recorder';
 import { LicensesController } from './licenses.controller';
 import { LicensesRepository } from './licenses.repository';
@@ -20,6 +21,7 @@ import { OrdersService } from './orders.service';
     LicensesService,
     LicensesRepository,
     LicenseChangeRecorder,
+    LicenseAccess,
     {
       provide: BusinessCalendar,
       inject: [APP_CONFIG],
@@ -27,6 +29,6 @@ import { OrdersService } from './orders.service';
         new BusinessCalendar({ country: config.business.holidayCountry, timezone: config.business.timezone }),
     },
   ],
-  exports: [LicensesRepository, LicenseChangeRecorder],
+  exports: [LicensesRepository, LicenseChangeRecorder, LicenseAccess],
 })
 export class LicensesModule {}

@@ -141,7 +141,8 @@ export class LicensesRepository {
       .createQueryBuilder('bound')
       .where('bound.licenseId IN (:...licenseIds)', { licenseIds })
       .orderBy('bound.boundAt', 'ASC')
-      .addOrderBy('bound.id', 'ASC')
+      // Domains bound together (first activation of several storefronts) keep a stable order.
+      .addOrderBy('bound.domain', 'ASC')
       .getMany();
     for (const row of rows) byLicense.set(row.licenseId, [...(byLicense.get(row.licenseId) ?? []), row.domain]);
     return byLicense;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../../common/database/database-errors';
-import { normalizeDomain } from '../../common/domain-names/normalize-domain';
+import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { Principal } from '../auth/principal';
 import { actorOf } from '../history/actor';
@@ -10,6 +10,7 @@ import { HistoryService } from '../history/history.service';
 import { LicenseEventEntity } from '../history/license-event.entity';
 import { LicenseResponseDto } from './dto/license.response.dto';
 import { LicenseStatus } from './license.entity';
+import { LicenseAccess, visibilityOf } from './license-access';
 import { LicenseChangeRecorder } from './license-change-recorder';
 import { normalizeLicenseKey } from './license-key';
 import { LicenseFilter, LicensesRepository } from './licenses.repository';
@@ -42,22 +43,22 @@ export class LicensesService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly licenses: LicensesRepository,
+    private readonly access: LicenseAccess,
     private readonly history: HistoryService,
     private readonly changes: LicenseChangeRecorder,
+    private readonly domainNames: DomainNormalizer,
     private readonly clock: Clock,
   ) {}
 
   get(principal: Principal, licenseId: string): Promise<LicenseResponseDto> {
     return this.transactions.run(async (manager) => {
-      const record = await this.licenses.findOne(manager, { licenseId, ...this.scopeOf(principal) });
-      if (record === undefined) throw notFound(`License ${licenseId}`);
-      return licenseView(record, this.clock.now());
+      return licenseView(await this.access.findVisible(manager, principal, licenseId), this.clock.now());
     });
   }
 
   forOrder(principal: Principal, orderId: string): Promise<LicenseResponseDto[]> {
     return this.transactions.run(async (manager) => {
-      const records = await this.licenses.find(manager, { orderId, ...this.scopeOf(principal) });
+      const records = await this.licenses.find(manager, { orderId, ...visibilityOf(principal) });
       if (records.length === 0) throw notFound(`Order ${orderId}`);
       const now = this.clock.now();
       return records.map((record) => licenseView(record, now));
@@ -66,7 +67,7 @@ export class LicensesService {
 
   forCustomer(principal: Principal, email: string): Promise<LicenseResponseDto[]> {
     return this.transactions.run(async (manager) => {
-      const records = await this.licenses.find(manager, { email: email.toLowerCase(), ...this.scopeOf(principal) });
+      const records = await this.licenses.find(manager, { email: email.toLowerCase(), ...visibilityOf(principal) });
       const now = this.clock.now();
       return records.map((record) => licenseView(record, now));
     });
@@ -82,7 +83,7 @@ export class LicensesService {
         overdueAt: search.overdue === true ? now : undefined,
       };
       if (search.domain !== undefined) {
-        const normalized = normalizeDomain(search.domain);
+        const normalized = this.domainNames.normalize(search.domain);
         filter.domain = normalized.kind === 'public' ? normalized.domain : search.domain.trim().toLowerCase();
       }
       const [records, total] = [
@@ -123,7 +124,7 @@ export class LicensesService {
           before: { status: license.status },
           after: { status: 'active', deliveredAt: now.toISOString() },
         });
-        return this.view(manager, licenseId);
+        return this.access.view(manager, licenseId);
       });
     } catch (error) {
       if (violatedConstraint(error, PG_UNIQUE_VIOLATION) === 'uq_licenses_vendor_key_lookup') {
@@ -159,7 +160,7 @@ export class LicensesService {
         after: { status },
         reason,
       });
-      return this.view(manager, licenseId);
+      return this.access.view(manager, licenseId);
     });
   }
 
@@ -168,18 +169,5 @@ export class LicensesService {
       if ((await this.licenses.findOne(manager, { licenseId })) === undefined) throw notFound(`License ${licenseId}`);
       return this.history.list(manager, licenseId);
     });
-  }
-
-  private async view(
-    manager: Parameters<LicensesRepository['findOne']>[0],
-    licenseId: string,
-  ): Promise<LicenseResponseDto> {
-    const record = await this.licenses.findOne(manager, { licenseId });
-    if (record === undefined) throw notFound(`License ${licenseId}`);
-    return licenseView(record, this.clock.now());
-  }
-
-  private scopeOf(principal: Principal): Pick<LicenseFilter, 'apiClientId'> {
-    return principal.kind === 'storefront' ? { apiClientId: principal.clientId } : {};
   }
 }

@@ -4,7 +4,7 @@ import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { TransactionRunner } from '../../common/database/transaction-runner';
-import { normalizeDomain } from '../../common/domain-names/normalize-domain';
+import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
 import { DomainError, validationFailed } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/idempotency/idempotency.rules';
 import { MetricsService } from '../../common/metrics/metrics.service';
@@ -39,6 +39,7 @@ export class OrdersService {
     private readonly catalog: CatalogRepository,
     private readonly calendar: BusinessCalendar,
     private readonly changes: LicenseChangeRecorder,
+    private readonly domainNames: DomainNormalizer,
     private readonly clock: Clock,
     metrics: MetricsService,
   ) {
@@ -102,7 +103,7 @@ export class OrdersService {
     });
     return order.items.map((item, index) => {
       if (item.domain === undefined) return undefined;
-      const normalized = normalizeDomain(item.domain);
+      const normalized = this.domainNames.normalize(item.domain);
       if (normalized.kind === 'invalid') {
         throw new DomainError(
           'INVALID_DOMAIN',

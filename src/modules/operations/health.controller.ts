@@ -30,7 +30,7 @@ export class HealthController {
   @ApiOperation({
     summary: 'Liveness and readiness',
     description:
-      'Pings the database. 200 with `status: "ok"` when the service can serve requests; 503 with ' +
+      'Anyone (load balancers, orchestrators). Pings the database. 200 with `status: "ok"` when the service can serve requests; 503 with ' +
       '`status: "error"` (the failing checks under `error`) when it cannot, or `status: "shutting_down"` ' +
       'while it stops. Not cached.',
   })

@@ -16,7 +16,7 @@ export class MetricsController {
   @ApiOperation({
     summary: 'Prometheus metrics',
     description:
-      'Counters and histograms in the Prometheus text format: `http_requests_total` and ' +
+      'Anyone (expose it inside the network only). Counters and histograms in the Prometheus text format: `http_requests_total` and ' +
       '`http_request_duration_seconds` by `method`, `route` (the route template; `unmatched` when no route ' +
       'handled the request) and `status`, process metrics, and the business metrics of the modules.',
   })

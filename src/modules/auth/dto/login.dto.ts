@@ -20,6 +20,6 @@ export class LoginResponseDto {
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   tokenType: 'Bearer';
 
-  @ApiProperty({ description: 'Seconds until the token expires.', example: 900 })
+  @ApiProperty({ type: 'integer', description: 'Seconds until the token expires.', example: 900 })
   expiresIn: number;
 }

@@ -19,7 +19,7 @@ export class LicenseResponseDto {
   @ApiProperty({ example: 'cart-power' })
   vendor: string;
 
-  @ApiProperty({ example: 'cp-scroll-pagination' })
+  @ApiProperty({ example: 'cp-power-scroll-pagination' })
   productSku: string;
 
   @ApiProperty({ example: 'buyer@shop.example' })
@@ -31,16 +31,26 @@ export class LicenseResponseDto {
   @ApiProperty({ example: '1' })
   lineId: string;
 
-  @ApiProperty({ minimum: 1, example: 1, description: 'How many storefront domains the license covers.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    example: 1,
+    description: 'How many storefront domains the license covers.',
+  })
   storefronts: number;
 
   @ApiProperty({ type: [String], example: ['shop.example.com'], description: 'Bound domains, oldest first.' })
   domains: string[];
 
-  @ApiProperty({ minimum: 0, example: 0 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
   domainChangesUsed: number;
 
-  @ApiProperty({ minimum: 0, example: 2, description: '2 per license plus what admins granted, minus those used.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 2,
+    description: '2 per license plus what admins granted, minus those used.',
+  })
   domainChangesLeft: number;
 
   @ApiProperty({ format: 'date-time', description: 'Versions released until this moment may be downloaded.' })
@@ -79,12 +89,12 @@ export class LicensePageResponseDto {
   @ApiProperty({ type: [LicenseResponseDto] })
   items: LicenseResponseDto[];
 
-  @ApiProperty({ description: 'How many licenses match the filters in all.', example: 1 })
+  @ApiProperty({ type: 'integer', description: 'How many licenses match the filters in all.', example: 1 })
   total: number;
 
-  @ApiProperty({ example: 50 })
+  @ApiProperty({ type: 'integer', example: 50 })
   limit: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   offset: number;
 }

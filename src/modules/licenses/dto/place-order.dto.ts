@@ -36,12 +36,16 @@ export class OrderCustomerDto {
 }
 
 export class OrderItemDto {
-  @ApiProperty({ example: '1', description: 'The order line this license is for; unique within the order.' })
+  @ApiProperty({
+    pattern: ORDER_ID_PATTERN.source,
+    example: '1',
+    description: 'The order line this license is for; unique within the order.',
+  })
   @IsString()
   @Matches(ORDER_ID_PATTERN, { message: 'lineId must be 1–64 letters, digits, ".", "_", ":" or "-"' })
   lineId: string;
 
-  @ApiProperty({ example: 'cp-scroll-pagination' })
+  @ApiProperty({ pattern: SKU_PATTERN.source, example: 'cp-power-scroll-pagination' })
   @IsString()
   @Matches(SKU_PATTERN, { message: 'sku must be 1–64 letters, digits, ".", "_" or "-"' })
   sku: string;
@@ -58,7 +62,7 @@ export class OrderItemDto {
   @MaxLength(2048)
   domain?: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_STOREFRONTS, example: 1 })
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: MAX_STOREFRONTS, example: 1 })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -68,6 +72,7 @@ export class OrderItemDto {
 
 export class PlaceOrderDto {
   @ApiProperty({
+    pattern: ORDER_ID_PATTERN.source,
     example: '100234',
     description: "The shop's order id. Posting it again returns the licenses already issued.",
   })

@@ -1,0 +1,98 @@
+import type { OpenAPIObject, OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import { createTestApp, TestApp } from '../support/test-app';
+
+/**
+ * The request examples of the OpenAPI document run as they are, one after the other, as a staff user who
+ * presses "Try it out" and "Execute" in Swagger UI without editing anything would run them: only the ids
+ * that the service generates (a license id) are filled in.
+ */
+describe('the request examples of the OpenAPI document (e2e)', () => {
+  let t: TestApp;
+  let document: OpenAPIObject;
+  let admin: string;
+  let storefront: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    document = (await t.http().get('/docs-json').expect(200)).body as OpenAPIObject;
+    admin = await t.adminAuth();
+    storefront = await t.storefrontAuth();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /**
+   * Sends an operation with its example body and example parameters (`ids` fills in the others) and expects
+   * `status`; a failure shows the answer.
+   */
+  const run = async (method: string, path: string, auth: string, status: number, ids: Record<string, string> = {}) => {
+    const operation = (document.paths[path] as Record<string, OperationObject>)[method];
+    const parameters = (
+      (operation.parameters ?? []) as { name: string; in: string; example?: unknown; schema?: SchemaObject }[]
+    ).map((parameter) => ({ ...parameter, example: parameter.example ?? parameter.schema?.example }));
+    const value = (name: string) => ids[name] ?? String(parameters.find((p) => p.name === name)?.example);
+    const url = path.replace(/\{(\w+)\}/g, (_whole, name: string) => encodeURIComponent(value(name)));
+    const query = Object.fromEntries(
+      parameters.filter((p) => p.in === 'query' && p.example !== undefined).map((p) => [p.name, value(p.name)]),
+    );
+    const call = t.http()[method as 'get' | 'post' | 'put' | 'patch'](url).query(query).set('Authorization', auth);
+    const body = requestExample(document, operation);
+    const response = await (body === undefined ? call : call.send(body as object));
+    if (response.status !== status) {
+      throw new Error(`${method} ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    return response;
+  };
+
+  it('create a product and its release, place an order, and work on its license', async () => {
+    await run('post', '/v1/products', admin, 201);
+    await run('patch', '/v1/products/{sku}', admin, 200);
+    await run('post', '/v1/products/{sku}/releases', admin, 201);
+    const order = await run('post', '/v1/orders', storefront, 201);
+    const id = order.body.licenses[0].id as string;
+    expect(order.body.licenses[0]).toMatchObject({ status: 'active', domains: ['shop.example.com'] });
+
+    await run('get', '/v1/licenses/{id}/storefront-quote', admin, 200, { id });
+    await run('post', '/v1/licenses/{id}/storefronts', storefront, 200, { id });
+    await run('post', '/v1/licenses/{id}/domains', storefront, 200, { id });
+    await run('put', '/v1/licenses/{id}/domains/{domain}', storefront, 200, { id });
+    await run('post', '/v1/licenses/{id}/domain-change-grants', admin, 201, { id });
+    await run('get', '/v1/licenses/{id}/renewal-quote', storefront, 200, { id });
+    await run('post', '/v1/licenses/{id}/renewals', admin, 201, { id });
+    await run('get', '/v1/licenses/{id}/downloads', storefront, 200, { id });
+    await run('post', '/v1/licenses/{id}/downloads/{version}', storefront, 200, { id });
+    await run('post', '/v1/licenses/verify', storefront, 200);
+    await run('post', '/v1/licenses/{id}/suspend', admin, 200, { id });
+    await run('post', '/v1/licenses/{id}/reinstate', admin, 200, { id });
+    await run('post', '/v1/licenses/{id}/revoke', admin, 200, { id });
+  });
+
+  it('create a staff user, an API client and a webhook', async () => {
+    await run('post', '/v1/staff-users', admin, 201);
+    await run('post', '/v1/api-clients', admin, 201);
+    await run('post', '/v1/webhooks', admin, 201);
+  });
+});
+
+/** The body Swagger UI puts in "Try it out": the first named example, else one built from the schema's examples. */
+function requestExample(document: OpenAPIObject, operation: OperationObject): unknown {
+  const media = (operation.requestBody as { content?: Record<string, { schema?: SchemaObject; examples?: object }> })
+    ?.content?.['application/json'];
+  if (media === undefined) return undefined;
+  const named = Object.values(media.examples ?? {}) as { value: unknown }[];
+  if (named.length > 0) return named[0].value;
+  const build = (schema: SchemaObject | ReferenceObject): unknown => {
+    const ref = (schema as ReferenceObject).$ref;
+    if (ref !== undefined) return build(document.components?.schemas?.[ref.split('/').pop() ?? ''] ?? {});
+    const own = schema as SchemaObject;
+    if (own.example !== undefined) return own.example;
+    if (own.allOf?.[0]) return build(own.allOf[0]);
+    if (own.type === 'array' && own.items) return [build(own.items)];
+    if (own.properties) {
+      return Object.fromEntries(Object.entries(own.properties).map(([name, property]) => [name, build(property)]));
+    }
+    return own.default ?? own.enum?.[0];
+  };
+  return build(media.schema ?? {});
+}
