@@ -97,7 +97,7 @@ export interface paths {
         };
         /**
          * List API clients
-         * @description Admins only. Keys are never shown again.
+         * @description Staff and admins (staff read everything). Keys are never shown again.
          */
         get: operations["ApiClientsController_list"];
         put?: never;
@@ -323,7 +323,7 @@ export interface paths {
         put?: never;
         /**
          * Bind a storefront domain into a free slot
-         * @description Staff, and the storefront whose order the license belongs to (404 for any other). Binding is free: it takes one of the license’s `storefronts` slots (409 NO_FREE_STOREFRONT when all are bound) and no domain change. A domain already bound answers 200 with the license, unchanged. A development host is refused (422 DEVELOPMENT_DOMAIN): it verifies without being bound. A revoked license is 409 LICENSE_REVOKED.
+         * @description Staff, and the storefront whose order the license belongs to (404 for any other). Binding is free: it takes one of the license’s `storefronts` slots (409 NO_FREE_STOREFRONT when all are bound) and no domain change. A domain already bound answers 200 with the license, unchanged. A development host is refused (422 INVALID_DOMAIN with reason development_host): it verifies without being bound. A revoked license is 409 LICENSE_REVOKED.
          */
         post: operations["DomainsController_bind"];
         delete?: never;
@@ -461,7 +461,7 @@ export interface paths {
         };
         /**
          * Quote a renewal of the update subscription
-         * @description Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is 409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded. The price is round-half-up(renewalPrice × months / updatePeriodMonths). While the subscription runs the months extend it (`from_expiry`: no day lost); once it has ended they count from now (`from_now`). Apply it with POST …/renewals and the quoted `amount`.
+         * @description Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is 409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded. The price is round-half-up(renewalPrice × months / updatePeriodMonths). While the subscription runs the months extend it (`from_expiry`: no day lost); once it has ended they count from now (`from_now`). Apply it with POST …/renewals and the quoted `amount`. A quote above 100000000 minor units, the most one payment may be, is 422 AMOUNT_TOO_LARGE (on the quote and on its application).
          */
         get: operations["SubscriptionsController_renewalQuote"];
         put?: never;
@@ -483,7 +483,7 @@ export interface paths {
         put?: never;
         /**
          * Renew the update subscription
-         * @description Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is 409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded. Send `{months, payment}` with the payment received: its amount and currency must be those of the current quote, else 422 PAYMENT_MISMATCH with `expected: {amount, currency}`. Admins may instead send `{months, free: true, reason}` (403 FORBIDDEN for anyone else). Each renewal is kept as a subscription period and a `renewed` history event, and sent as the `license.renewed` webhook. Concurrent renewals each extend the subscription in turn.
+         * @description Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is 409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded. Send `{months, payment}` with the payment received: its amount and currency must be those of the current quote, else 422 PAYMENT_MISMATCH with `expected: {amount, currency}`. Admins may instead send `{months, free: true, reason}` (403 FORBIDDEN for anyone else). Each renewal is kept as a subscription period and a `renewed` history event, and sent as the `license.renewed` webhook. Concurrent renewals each extend the subscription in turn. A payment `reference` is applied once per license (once among its renewals, once among its storefront purchases): the same request again (same reference, `months` or `add`, amount and currency), e.g. a retry after a timeout, changes nothing and answers the first result again with 200; another request with that reference is 409 PAYMENT_ALREADY_APPLIED. A quote above 100000000 minor units, the most one payment may be, is 422 AMOUNT_TOO_LARGE (on the quote and on its application).
          */
         post: operations["SubscriptionsController_renew"];
         delete?: never;
@@ -521,7 +521,7 @@ export interface paths {
         };
         /**
          * Quote extra storefronts for a license
-         * @description Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is 409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded. While the update subscription runs, the difference in price prorated to what is left of the current period (`prorated`: round-half-up(add × extraStorefrontPrice × remainingDays / periodDays)); once it has ended, the full price (`full`: add × price). Apply it with POST …/storefronts and the quoted `amount`.
+         * @description Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is 409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded. While the update subscription runs, the difference in price prorated to what is left of the current period (`prorated`: round-half-up(add × extraStorefrontPrice × remainingDays / periodDays)); once it has ended, the full price (`full`: add × price). Apply it with POST …/storefronts and the quoted `amount`. A quote above 100000000 minor units, the most one payment may be, is 422 AMOUNT_TOO_LARGE (on the quote and on its application).
          */
         get: operations["SubscriptionsController_storefrontQuote"];
         put?: never;
@@ -543,7 +543,7 @@ export interface paths {
         put?: never;
         /**
          * Add storefronts to a license
-         * @description Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is 409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded. Adds `add` storefront slots to the same license and key (a multi-storefront store checks one key for all its storefronts). The payment must be the amount and currency of the current quote, else 422 PAYMENT_MISMATCH with `expected`. Kept as a `storefronts_added` history event and sent as the `license.storefronts_added` webhook. The update subscription is unchanged.
+         * @description Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is 409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded. Adds `add` storefront slots to the same license and key (a multi-storefront store checks one key for all its storefronts). The payment must be the amount and currency of the current quote, else 422 PAYMENT_MISMATCH with `expected`. Kept as a storefront purchase and a `storefronts_added` history event, and sent as the `license.storefronts_added` webhook. The update subscription is unchanged. A payment `reference` is applied once per license (once among its renewals, once among its storefront purchases): the same request again (same reference, `months` or `add`, amount and currency), e.g. a retry after a timeout, changes nothing and answers the first result again with 200; another request with that reference is 409 PAYMENT_ALREADY_APPLIED. A quote above 100000000 minor units, the most one payment may be, is 422 AMOUNT_TOO_LARGE (on the quote and on its application).
          */
         post: operations["SubscriptionsController_addStorefronts"];
         delete?: never;
@@ -713,7 +713,7 @@ export interface paths {
         };
         /**
          * List staff users
-         * @description Admins only.
+         * @description Staff and admins (staff read everything).
          */
         get: operations["StaffUsersController_list"];
         put?: never;
@@ -757,7 +757,7 @@ export interface paths {
         };
         /**
          * List webhooks
-         * @description Admins only. Every webhook, disabled ones included, oldest first; secrets are never shown again.
+         * @description Staff and admins (staff read everything). Every webhook, disabled ones included, oldest first; secrets are never shown again.
          */
         get: operations["WebhooksController_list"];
         put?: never;
@@ -1423,7 +1423,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the order was paid, with a time zone offset; default: now. Delivery due times and the update subscription start here.
-             * @example 2026-10-09T15:00:00Z
+             * @example 2026-03-02T09:00:00Z
              */
             paidAt?: string;
         };
@@ -1433,6 +1433,14 @@ export interface components {
              * @example cp_power_scroll_pagination
              */
             addonId?: string;
+            /** @description With PAYMENT_ALREADY_APPLIED: what it was applied with. */
+            applied?: components["schemas"]["AmountDto"];
+            /**
+             * Format: date-time
+             * @description With PAYMENT_ALREADY_APPLIED: when it was applied.
+             * @example 2026-03-02T09:00:00.000Z
+             */
+            appliedAt?: string;
             /**
              * @description Stable machine-readable code (UPPER_SNAKE_CASE).
              * @example VALIDATION_FAILED
@@ -1465,7 +1473,7 @@ export interface components {
             domains?: string[];
             /** @description With VALIDATION_FAILED: one entry per invalid field. */
             errors?: components["schemas"]["FieldErrorDto"][];
-            /** @description With PAYMENT_MISMATCH: the amount of the current quote. */
+            /** @description With PAYMENT_MISMATCH and AMOUNT_TOO_LARGE: the amount of the current quote. */
             expected?: components["schemas"]["AmountDto"];
             /**
              * @description With INVALID_DOMAIN, DEVELOPMENT_DOMAIN and UNKNOWN_PRODUCT: the request field at fault.
@@ -1477,6 +1485,22 @@ export interface components {
              * @example active
              */
             licenseStatus?: string;
+            /**
+             * @description With AMOUNT_TOO_LARGE: the largest amount one payment may be, in minor units.
+             * @example 100000000
+             */
+            maximumAmount?: number;
+            /**
+             * @description With PAYMENT_ALREADY_APPLIED: the payment reference, already applied to the license.
+             * @example order-100234-renewal
+             */
+            paymentReference?: string;
+            /**
+             * @description With INVALID_DOMAIN when binding: the host is a development host, which verifies without binding.
+             * @example development_host
+             * @enum {string}
+             */
+            reason?: "development_host";
             /** @description With PAYMENT_MISMATCH: the payment that was sent. */
             received?: components["schemas"]["AmountDto"];
             /**
@@ -3177,7 +3201,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or INVALID_DOMAIN or DEVELOPMENT_DOMAIN. */
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or INVALID_DOMAIN. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3185,7 +3209,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "IDEMPOTENCY_KEY_REUSED" | "INVALID_DOMAIN" | "DEVELOPMENT_DOMAIN";
+                        code: "IDEMPOTENCY_KEY_REUSED" | "INVALID_DOMAIN";
                     };
                 };
             };
@@ -3281,7 +3305,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or INVALID_DOMAIN or DEVELOPMENT_DOMAIN. */
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or INVALID_DOMAIN. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3289,7 +3313,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "IDEMPOTENCY_KEY_REUSED" | "INVALID_DOMAIN" | "DEVELOPMENT_DOMAIN";
+                        code: "IDEMPOTENCY_KEY_REUSED" | "INVALID_DOMAIN";
                     };
                 };
             };
@@ -3776,6 +3800,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code AMOUNT_TOO_LARGE. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "AMOUNT_TOO_LARGE";
+                    };
+                };
+            };
         };
     };
     SubscriptionsController_renew: {
@@ -3796,7 +3832,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description The payment was already applied by this same renewal: that period again, and the license. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewalResponseDto"];
+                };
+            };
+            /** @description Renewed: the new period and the license. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3853,7 +3898,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code LICENSE_REVOKED. */
+            /** @description Problem with code LICENSE_REVOKED or PAYMENT_ALREADY_APPLIED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3861,11 +3906,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "LICENSE_REVOKED";
+                        code: "LICENSE_REVOKED" | "PAYMENT_ALREADY_APPLIED";
                     };
                 };
             };
-            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or PAYMENT_MISMATCH. */
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or PAYMENT_MISMATCH or AMOUNT_TOO_LARGE. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3873,7 +3918,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_MISMATCH";
+                        code: "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_MISMATCH" | "AMOUNT_TOO_LARGE";
                     };
                 };
             };
@@ -4063,6 +4108,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code AMOUNT_TOO_LARGE. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "AMOUNT_TOO_LARGE";
+                    };
+                };
+            };
         };
     };
     SubscriptionsController_addStorefronts: {
@@ -4083,7 +4140,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The storefronts were added, or were already added by this same request with this payment. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4140,7 +4197,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code LICENSE_REVOKED. */
+            /** @description Problem with code LICENSE_REVOKED or PAYMENT_ALREADY_APPLIED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4148,11 +4205,11 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "LICENSE_REVOKED";
+                        code: "LICENSE_REVOKED" | "PAYMENT_ALREADY_APPLIED";
                     };
                 };
             };
-            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or PAYMENT_MISMATCH. */
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or PAYMENT_MISMATCH or AMOUNT_TOO_LARGE. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4160,7 +4217,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_MISMATCH";
+                        code: "IDEMPOTENCY_KEY_REUSED" | "PAYMENT_MISMATCH" | "AMOUNT_TOO_LARGE";
                     };
                 };
             };

@@ -6,6 +6,7 @@ import { DocumentBuilder, OpenAPIObject, ResponseObject, SwaggerModule } from '@
 import { FieldError, validationFailed } from './common/errors/domain-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
+import { RejectNulPipe } from './common/http/reject-nul.pipe';
 
 /** The security scheme of a bearer token: a staff access token or a storefront API key. */
 export const STAFF_AUTH = 'bearer';
@@ -41,6 +42,7 @@ const API_TAGS: [name: string, description: string][] = [
 export function configureApp(app: NestExpressApplication): OpenAPIObject {
   app.disable('x-powered-by');
   app.useGlobalPipes(
+    new RejectNulPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

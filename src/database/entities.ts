@@ -9,6 +9,7 @@ import { LicenseDomainEntity } from '../modules/licenses/license-domain.entity';
 import { LicenseEntity } from '../modules/licenses/license.entity';
 import { OrderEntity } from '../modules/licenses/order.entity';
 import { LicenseReminderEntity } from '../modules/subscriptions/license-reminder.entity';
+import { StorefrontPurchaseEntity } from '../modules/subscriptions/storefront-purchase.entity';
 import { SubscriptionPeriodEntity } from '../modules/subscriptions/subscription-period.entity';
 import { InstallationEntity } from '../modules/verification/installation.entity';
 import { WebhookDeliveryAttemptEntity } from '../modules/webhooks/webhook-delivery-attempt.entity';
@@ -35,4 +36,5 @@ export const ENTITIES = [
   InstallationEntity,
   SubscriptionPeriodEntity,
   LicenseReminderEntity,
+  StorefrontPurchaseEntity,
 ];

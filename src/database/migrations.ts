@@ -4,6 +4,8 @@ import { Webhooks1764500100000 } from '../../migrations/1764500100000-Webhooks';
 import { Idempotency1764500200000 } from '../../migrations/1764500200000-Idempotency';
 import { Installations1764500300000 } from '../../migrations/1764500300000-Installations';
 import { Subscriptions1764500400000 } from '../../migrations/1764500400000-Subscriptions';
+import { PaymentReferences1764500500000 } from '../../migrations/1764500500000-PaymentReferences';
+import { KeyLookupNotEmpty1764500600000 } from '../../migrations/1764500600000-KeyLookupNotEmpty';
 
 /** Every migration, oldest first. A new file in migrations/ is added here too. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   Idempotency1764500200000,
   Installations1764500300000,
   Subscriptions1764500400000,
+  PaymentReferences1764500500000,
+  KeyLookupNotEmpty1764500600000,
 ];

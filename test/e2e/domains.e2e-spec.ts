@@ -188,10 +188,10 @@ describe('storefront domains: binding, changing, the change cap (e2e)', () => {
       ['a private address', '192.168.1.20'],
       ['a loopback IPv6 address', '[::1]'],
       ['a configured pattern (DEVELOPMENT_DOMAIN_PATTERNS)', 'demo.staging.licensor-tests.com'],
-    ])('never binds %s: 422 DEVELOPMENT_DOMAIN', async (_name, domain) => {
+    ])('never binds %s: 422 INVALID_DOMAIN, reason development_host', async (_name, domain) => {
       const license = await newLicense();
       const response = await bind(license.id, domain).expect(422);
-      expect(response.body.code).toBe('DEVELOPMENT_DOMAIN');
+      expect(response.body).toMatchObject({ code: 'INVALID_DOMAIN', reason: 'development_host' });
       expect(response.body.detail).toContain('verifies for any active license without being bound');
       expect((await stored(license.id)).domains).toEqual([]);
     });
@@ -314,8 +314,8 @@ describe('storefront domains: binding, changing, the change cap (e2e)', () => {
       const first = newDomain();
       const license = await newLicense({ domain: first });
       expect((await change(license.id, first, 'intranet').expect(422)).body.code).toBe('INVALID_DOMAIN');
-      expect((await change(license.id, first, 'localhost').expect(422)).body.code).toBe('DEVELOPMENT_DOMAIN');
-      expect((await change(license.id, first, '10.1.2.3').expect(422)).body.code).toBe('DEVELOPMENT_DOMAIN');
+      expect((await change(license.id, first, 'localhost').expect(422)).body.reason).toBe('development_host');
+      expect((await change(license.id, first, '10.1.2.3').expect(422)).body.reason).toBe('development_host');
       expect(await stored(license.id)).toEqual({ used: 0, granted: 0, domains: [first] });
     });
 

@@ -92,6 +92,18 @@ describe('error answers (e2e)', () => {
     expect(fields).toEqual(expect.arrayContaining(['price', 'unknownField', 'name', 'vendor', 'currency']));
   });
 
+  it('refuses a NUL character in any field with 400 VALIDATION_FAILED naming it', async () => {
+    const verify = await t
+      .http()
+      .post('/v1/licenses/verify')
+      .send({ licenseKey: 'CP-AB\u0000CD', domain: 'shop.example.com', product: 'any' })
+      .expect(400);
+    expectProblem(verify, 'VALIDATION_FAILED');
+    expect(verify.body.errors).toEqual([{ field: 'licenseKey', message: 'licenseKey must not contain NUL' }]);
+    const search = await t.http().get('/v1/licenses?domain=a%00b.com').set('Authorization', admin).expect(400);
+    expect(search.body.errors).toEqual([{ field: 'domain', message: 'domain must not contain NUL' }]);
+  });
+
   it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
     const spy = jest
       .spyOn(t.app.get(CatalogService), 'listVendors')

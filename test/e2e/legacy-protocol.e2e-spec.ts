@@ -328,6 +328,47 @@ describe('legacy add-on protocol /index.php (e2e)', () => {
     });
   });
 
+  describe('inputs seen in the field', () => {
+    it('reads a form body whatever charset it declares', async () => {
+      const license = await newLicense({ domain: 'charset-shop.com' });
+      const request = phpUrlEncode(
+        JSON.stringify({ license: license.key, addon: ADDON, companies: companies('charset-shop.com') }),
+      );
+      for (const charset of ['utf8', 'windows-1251', 'us-ascii']) {
+        const pending = t
+          .http()
+          .post('/index.php?dispatch=check_license_20.check')
+          .set('Content-Type', `application/x-www-form-urlencoded; charset=${charset}`)
+          .send(httpBuildQuery({ request }));
+        await expect(answer(pending)).resolves.toEqual(VALID);
+      }
+    });
+
+    it('falls back to store_uri when every company storefront is empty', async () => {
+      const license = await newLicense({ domain: 'empty-companies.com' });
+      const data = {
+        license: license.key,
+        addon: ADDON,
+        companies: [{ storefront: '', secure_storefront: '' }],
+        store_uri: 'http://empty-companies.com/',
+      };
+      await expect(answer(legacy('GET', 'check_license_20.check', data))).resolves.toEqual(VALID);
+    });
+
+    it('answers BAD_REQUEST to a control character in the key, never a 5xx', async () => {
+      const data = { license: 'CP-AB\u0000CD', addon: ADDON, companies: companies('nul-shop.com') };
+      for (const method of ['GET', 'POST'] as const) {
+        await expect(answer(legacy(method, 'check_license_20.check', data))).resolves.toEqual(invalid('BAD_REQUEST'));
+      }
+    });
+
+    it('matches the add-on id only, never the product sku', async () => {
+      const license = await newLicense({ domain: 'sku-as-addon.com' });
+      const data = { license: license.key, addon: SKU, companies: companies('sku-as-addon.com') };
+      await expect(answer(legacy('GET', 'check_license_20.check', data))).resolves.toEqual(invalid('PRODUCT_MISMATCH'));
+    });
+  });
+
   describe('installation reports', () => {
     it('records every check with the telemetry the add-on sends', async () => {
       const license = await newLicense({ domain: 'report-shop.com' });

@@ -77,7 +77,7 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
           { lineId: 'a', sku: 'cs-cart-ultimate' },
           { lineId: 'b', sku: 'ab-theme', storefronts: 3 },
         ],
-        { paidAt: '2026-10-09T15:00:00Z' },
+        { paidAt: '2026-02-27T15:00:00Z' },
       );
       const response = await place(body).expect(201);
       const [csCart, alexbranding] = response.body.licenses;
@@ -85,10 +85,10 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
         lineId: 'a',
         status: 'pending',
         key: null,
-        deliveryDueAt: '2026-10-13T15:00:00.000Z',
+        deliveryDueAt: '2026-03-03T15:00:00.000Z',
       });
       expect(alexbranding).toMatchObject({ lineId: 'b', status: 'pending', key: null, storefronts: 3 });
-      expect(alexbranding.deliveryDueAt).toBe('2026-10-11T15:00:00.000Z');
+      expect(alexbranding.deliveryDueAt).toBe('2026-03-01T15:00:00.000Z');
     });
 
     it('takes the payment time from the clock when paidAt is absent', async () => {
@@ -157,6 +157,7 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
       [{ items: [{ lineId: '1', sku: 'cp-scroll', storefronts: 0 }] }, 'items[0].storefronts'],
       [{ items: [{ lineId: '1', sku: 'cp-scroll' }], customer: { email: 'nope' } }, 'customer.email'],
       [{ items: [{ lineId: '1', sku: 'cp-scroll' }], paidAt: 'yesterday' }, 'paidAt'],
+      [{ items: [{ lineId: '1', sku: 'cp-scroll' }], paidAt: '2026-03-02T09:06:00Z' }, 'paidAt'],
       [
         {
           items: [
@@ -354,6 +355,14 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
         .set('Authorization', staff)
         .send({ key: ' padded' })
         .expect(400);
+      // A key of hyphens and spaces only would be found by any such junk key.
+      const junk = await t
+        .http()
+        .post(`/v1/licenses/${second.id}/delivery`)
+        .set('Authorization', staff)
+        .send({ key: '- -' });
+      expect(junk.status).toBe(400);
+      expect(junk.body.errors[0].field).toBe('key');
 
       const events = await t.http().get(`/v1/licenses/${first.id}/events`).set('Authorization', staff).expect(200);
       expect(events.body).toMatchObject([

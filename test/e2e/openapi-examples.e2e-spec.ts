@@ -1,5 +1,6 @@
-import type { OpenAPIObject, OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject, SchemaObject } from '@nestjs/swagger';
 import { createTestApp, TestApp } from '../support/test-app';
+import { exampleRequest } from '../support/openapi-operations';
 
 /**
  * The request examples of the OpenAPI document run as they are, one after the other, as a staff user who
@@ -37,7 +38,7 @@ describe('the request examples of the OpenAPI document (e2e)', () => {
       parameters.filter((p) => p.in === 'query' && p.example !== undefined).map((p) => [p.name, value(p.name)]),
     );
     const call = t.http()[method as 'get' | 'post' | 'put' | 'patch'](url).query(query).set('Authorization', auth);
-    const body = requestExample(document, operation);
+    const body = exampleRequest(document, operation).body?.value;
     const response = await (body === undefined ? call : call.send(body as object));
     if (response.status !== status) {
       throw new Error(`${method} ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
@@ -76,23 +77,3 @@ describe('the request examples of the OpenAPI document (e2e)', () => {
 });
 
 /** The body Swagger UI puts in "Try it out": the first named example, else one built from the schema's examples. */
-function requestExample(document: OpenAPIObject, operation: OperationObject): unknown {
-  const media = (operation.requestBody as { content?: Record<string, { schema?: SchemaObject; examples?: object }> })
-    ?.content?.['application/json'];
-  if (media === undefined) return undefined;
-  const named = Object.values(media.examples ?? {}) as { value: unknown }[];
-  if (named.length > 0) return named[0].value;
-  const build = (schema: SchemaObject | ReferenceObject): unknown => {
-    const ref = (schema as ReferenceObject).$ref;
-    if (ref !== undefined) return build(document.components?.schemas?.[ref.split('/').pop() ?? ''] ?? {});
-    const own = schema as SchemaObject;
-    if (own.example !== undefined) return own.example;
-    if (own.allOf?.[0]) return build(own.allOf[0]);
-    if (own.type === 'array' && own.items) return [build(own.items)];
-    if (own.properties) {
-      return Object.fromEntries(Object.entries(own.properties).map(([name, property]) => [name, build(property)]));
-    }
-    return own.default ?? own.enum?.[0];
-  };
-  return build(media.schema ?? {});
-}

@@ -1,5 +1,6 @@
 import { createPublicKey, JsonWebKey } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
+import { MAX_MONEY_AMOUNT } from '../../src/common/money/money.decorators';
 import { ReminderJob } from '../../src/modules/subscriptions/reminder.job';
 import { newProduct } from '../support/factories';
 import { createTestApp, TEST_NOW, TestApp } from '../support/test-app';
@@ -257,6 +258,11 @@ describe('update subscriptions: renewals, extra storefronts, downloads, reminder
       [{ months: 12, payment: { reference: '', amount: 1900, currency: 'USD' } }, 'payment.reference'],
       [{ months: 12, payment: { reference: 'p', amount: 19.5, currency: 'USD' } }, 'payment.amount'],
       [{ months: 12, payment: { reference: 'p', amount: 1900, currency: 'usd' } }, 'payment.currency'],
+      // null is not "left out": it must not reach the service (a TypeError) or the database (a check constraint)
+      [{ months: 12, payment: null }, 'payment'],
+      [{ months: 1, free: true, reason: null }, 'reason'],
+      [{ months: 12, free: null, payment: { reference: 'p', amount: 1900, currency: 'USD' } }, 'free'],
+      [{ months: 12, free: true, reason: 'x', payment: null }, 'payment'],
     ])('refuses %p with 400 naming %s', async (body, field) => {
       const bought = await buy();
       const refused = await renew(bought.id, body, admin).expect(400);
@@ -364,10 +370,169 @@ describe('update subscriptions: renewals, extra storefronts, downloads, reminder
       expect(quote.body).toMatchObject({ mode: 'prorated', remainingDays: 182, periodDays: 365, amount: 1222 });
     });
 
+    it('refuses a null payment with 400', async () => {
+      const bought = await buy();
+      const refused = await addStorefronts(bought.id, { add: 1, payment: null }).expect(400);
+      expect(refused.body.errors.map((error: { field: string }) => error.field)).toContain('payment');
+    });
+
     it.each(['0', '101', 'x'])('refuses add=%p with 400', async (add) => {
       const bought = await buy();
       await get(`/v1/licenses/${bought.id}/storefront-quote?add=${add}`).expect(400);
       await addStorefronts(bought.id, { add: Number(add), payment: payment(0) }).expect(400);
+    });
+  });
+
+  describe('payment references: a payment is applied once per license', () => {
+    const renewal = (reference: string) => ({ months: 12, payment: payment(1900, 'USD', reference) });
+
+    it('answers a renewal sent again without Idempotency-Key with the first one (200), renewing once', async () => {
+      const bought = await buy();
+      const first = await renew(bought.id, renewal('PAY-1')).expect(201);
+      const again = await renew(bought.id, renewal('PAY-1')).expect(200);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers['idempotent-replayed']).toBeUndefined();
+      expect((await license(bought.id)).updatesUntil).toBe('2028-03-02T09:00:00.000Z');
+      expect(await periodCount(bought.id)).toBe(1);
+      expect(await events(bought.id, 'renewed')).toHaveLength(1);
+      expect(await webhookTypes(bought.id)).toEqual(['license.issued', 'license.renewed']);
+    });
+
+    it('answers extra storefronts sent again with the first purchase, even once the quote has moved on', async () => {
+      const bought = await buy();
+      t.clock.set(at('2026-09-01T09:00:00Z'));
+      const body = { add: 1, payment: payment(1222, 'USD', 'PAY-2') };
+      const first = await addStorefronts(bought.id, body).expect(200);
+      expect(first.body).toMatchObject({ amount: 1222, remainingDays: 182, paymentReference: 'PAY-2' });
+      t.clock.set(at('2026-09-03T09:00:00Z'));
+      expect((await get(`/v1/licenses/${bought.id}/storefront-quote?add=1`).expect(200)).body.amount).toBe(1208);
+
+      const again = await addStorefronts(bought.id, body).expect(200);
+      expect(again.body).toEqual(first.body);
+      expect((await license(bought.id)).storefronts).toBe(2);
+      expect(await events(bought.id, 'storefronts_added')).toHaveLength(1);
+    });
+
+    it('refuses a used reference with another request: 409 PAYMENT_ALREADY_APPLIED, nothing changes', async () => {
+      const bought = await buy();
+      await renew(bought.id, renewal('PAY-1')).expect(201);
+      await addStorefronts(bought.id, { add: 1, payment: payment(2450, 'USD', 'PAY-2') }).expect(200);
+
+      const refusals = [
+        await renew(bought.id, { months: 6, payment: payment(950, 'USD', 'PAY-1') }).expect(409),
+        await renew(bought.id, { months: 12, payment: payment(1900, 'EUR', 'PAY-1') }).expect(409),
+        await addStorefronts(bought.id, { add: 2, payment: payment(4900, 'USD', 'PAY-2') }).expect(409),
+      ];
+      for (const refused of refusals) {
+        expect(refused.headers['content-type']).toContain('application/problem+json');
+        expect(refused.body).toMatchObject({ code: 'PAYMENT_ALREADY_APPLIED', applied: { currency: 'USD' } });
+      }
+      expect(refusals[0].body).toMatchObject({
+        paymentReference: 'PAY-1',
+        applied: { amount: 1900 },
+        appliedAt: TEST_NOW.toISOString(),
+      });
+      expect(refusals[2].body).toMatchObject({ paymentReference: 'PAY-2', applied: { amount: 2450 } });
+      expect(await license(bought.id)).toMatchObject({ updatesUntil: '2028-03-02T09:00:00.000Z', storefronts: 2 });
+      expect(await periodCount(bought.id)).toBe(1);
+
+      // once per license and kind: another license, or one order paying a renewal and a storefront, may share it
+      const other = await buy();
+      await renew(other.id, renewal('PAY-1')).expect(201);
+      await addStorefronts(other.id, { add: 1, payment: payment(2450, 'USD', 'PAY-1') }).expect(200);
+    });
+
+    it('applies five concurrent identical renewals once: one period, updatesUntil extended once', async () => {
+      const bought = await buy();
+      const responses = await Promise.all([1, 2, 3, 4, 5].map(() => renew(bought.id, renewal('PAY-1'))));
+      expect(responses.map((response) => response.status).sort()).toEqual([200, 200, 200, 200, 201]);
+      expect(new Set(responses.map((response) => response.body.period.id)).size).toBe(1);
+      expect((await license(bought.id)).updatesUntil).toBe('2028-03-02T09:00:00.000Z');
+      expect(await periodCount(bought.id)).toBe(1);
+      expect(await events(bought.id, 'renewed')).toHaveLength(1);
+    });
+
+    it('adds storefronts once for five concurrent identical requests', async () => {
+      const bought = await buy();
+      const body = { add: 1, payment: payment(2450, 'USD', 'PAY-2') };
+      const responses = await Promise.all([1, 2, 3, 4, 5].map(() => addStorefronts(bought.id, body)));
+      expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+      expect((await license(bought.id)).storefronts).toBe(2);
+      expect(await events(bought.id, 'storefronts_added')).toHaveLength(1);
+    });
+
+    it('keeps Idempotency-Key working on top: its key replays, a new key meets the applied payment', async () => {
+      const bought = await buy();
+      const first = await renew(bought.id, renewal('PAY-1')).set('Idempotency-Key', 'pay-1-first').expect(201);
+      const replayed = await renew(bought.id, renewal('PAY-1')).set('Idempotency-Key', 'pay-1-first').expect(201);
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(replayed.body).toEqual(first.body);
+      const newKey = await renew(bought.id, renewal('PAY-1')).set('Idempotency-Key', 'pay-1-second').expect(200);
+      expect(newKey.body).toEqual(first.body);
+      expect(await periodCount(bought.id)).toBe(1);
+    });
+
+    it('lets free renewals, which have no payment reference, add up', async () => {
+      const bought = await buy();
+      const free = { months: 1, free: true, reason: 'Goodwill' };
+      await renew(bought.id, free, admin).expect(201);
+      await renew(bought.id, free, admin).expect(201);
+      expect(await periodCount(bought.id)).toBe(2);
+    });
+  });
+
+  describe('the largest payable amount', () => {
+    // Prices are capped at MAX_MONEY_AMOUNT too, so one period and one storefront of this product are payable.
+    const expensive = newProduct({
+      sku: 'subs-expensive',
+      price: MAX_MONEY_AMOUNT,
+      extraStorefrontPrice: MAX_MONEY_AMOUNT,
+      renewalPrice: MAX_MONEY_AMOUNT,
+    });
+    beforeAll(async () => {
+      await t.http().post('/v1/products').set('Authorization', admin).send(expensive).expect(201);
+    });
+
+    it('refuses a renewal quoted above it with 422 AMOUNT_TOO_LARGE, on the quote and on the renewal', async () => {
+      const bought = await buy({ sku: 'subs-expensive' });
+      const atLimit = await get(`/v1/licenses/${bought.id}/renewal-quote?months=12`).expect(200);
+      expect(atLimit.body.amount).toBe(MAX_MONEY_AMOUNT);
+
+      const tooLarge = {
+        code: 'AMOUNT_TOO_LARGE',
+        expected: { amount: 108_333_333, currency: 'USD' },
+        maximumAmount: MAX_MONEY_AMOUNT,
+      };
+      const quote = await get(`/v1/licenses/${bought.id}/renewal-quote?months=13`).expect(422);
+      expect(quote.headers['content-type']).toContain('application/problem+json');
+      expect(quote.body).toMatchObject(tooLarge);
+      const refused = await renew(bought.id, { months: 13, payment: payment(MAX_MONEY_AMOUNT) }).expect(422);
+      expect(refused.body).toMatchObject(tooLarge);
+      expect(await periodCount(bought.id)).toBe(0);
+
+      const renewed = await renew(bought.id, { months: 12, payment: payment(MAX_MONEY_AMOUNT) }).expect(201);
+      expect(renewed.body.period.amount).toBe(MAX_MONEY_AMOUNT);
+      // nothing is paid for a free renewal, so no limit applies to it
+      await renew(bought.id, { months: 36, free: true, reason: 'Goodwill' }, admin).expect(201);
+    });
+
+    it('refuses storefronts quoted above it with 422 AMOUNT_TOO_LARGE, on the quote and on the purchase', async () => {
+      const bought = await buy({ sku: 'subs-expensive' });
+      const atLimit = await get(`/v1/licenses/${bought.id}/storefront-quote?add=1`).expect(200);
+      expect(atLimit.body).toMatchObject({ mode: 'prorated', amount: MAX_MONEY_AMOUNT });
+
+      const tooLarge = {
+        code: 'AMOUNT_TOO_LARGE',
+        expected: { amount: 2 * MAX_MONEY_AMOUNT, currency: 'USD' },
+        maximumAmount: MAX_MONEY_AMOUNT,
+      };
+      expect((await get(`/v1/licenses/${bought.id}/storefront-quote?add=2`).expect(422)).body).toMatchObject(tooLarge);
+      const refused = await addStorefronts(bought.id, { add: 2, payment: payment(MAX_MONEY_AMOUNT) }).expect(422);
+      expect(refused.body).toMatchObject(tooLarge);
+      expect((await license(bought.id)).storefronts).toBe(1);
+
+      await addStorefronts(bought.id, { add: 1, payment: payment(MAX_MONEY_AMOUNT) }).expect(200);
+      expect((await license(bought.id)).storefronts).toBe(2);
     });
   });
 

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS, ErrorCode, titleOf } from './error-codes';
 
@@ -83,6 +84,12 @@ export function toProblem(error: unknown): { problem: Problem; expected: boolean
       return { problem: { ...problem(code, detail), status }, expected: true };
     }
   }
+  if (isUnstorableCharacter(error)) {
+    return {
+      problem: problem('BAD_REQUEST', 'The request contains a character that cannot be stored, such as NUL.'),
+      expected: true,
+    };
+  }
   return {
     problem: problem('INTERNAL_ERROR', 'The server could not complete the request; it has been logged.'),
     expected: false,
@@ -94,4 +101,14 @@ function httpExceptionMessage(error: HttpException): string {
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
   return typeof message === 'string' ? message : error.message;
+}
+
+/**
+ * PostgreSQL refuses a NUL character (SQLSTATE 22021) or one its encoding cannot hold (22P05) in any text value:
+ * that is bad input reaching a query, not a fault of the service.
+ */
+function isUnstorableCharacter(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown }).code;
+  return code === '22021' || code === '22P05';
 }

@@ -27,6 +27,19 @@ export function requireJsonBody(request: IncomingMessage, _response: unknown, ne
 }
 
 /**
+ * Form bodies are read as UTF-8 whatever charset they declare: body-parser refuses any but utf-8 and
+ * iso-8859-1 with 415, while the add-ons in the field send percent-encoded ASCII under whatever charset
+ * their store's HTTP client names (`utf8`, `windows-1251`, …).
+ */
+export function ignoreFormCharset(request: IncomingMessage, _response: unknown, next: () => void): void {
+  const contentType = request.headers['content-type'];
+  if (contentType !== undefined && /^\s*application\/x-www-form-urlencoded\s*;/i.test(contentType)) {
+    request.headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  next();
+}
+
+/**
  * Body parsing as Nest middleware of a module that is not global: Nest mounts the middleware of global
  * modules (the request logger) first, so a body refused here (malformed JSON, over 1 MB, not JSON) is
  * still logged and answered with its request id.
@@ -38,6 +51,6 @@ export class BodyParsingModule implements NestModule {
       .apply(requireJsonBody, json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }))
       .exclude(...FORM_ROUTES)
       .forRoutes(ALL_ROUTES);
-    consumer.apply(urlencoded({ limit: BODY_LIMIT, extended: false })).forRoutes(...FORM_ROUTES);
+    consumer.apply(ignoreFormCharset, urlencoded({ limit: BODY_LIMIT, extended: false })).forRoutes(...FORM_ROUTES);
   }
 }

@@ -52,6 +52,13 @@ export class ProblemResponseDto {
   field?: string;
 
   @ApiPropertyOptional({
+    enum: ['development_host'],
+    description: 'With INVALID_DOMAIN when binding: the host is a development host, which verifies without binding.',
+    example: 'development_host',
+  })
+  reason?: string;
+
+  @ApiPropertyOptional({
     type: 'integer',
     description: 'With RATE_LIMITED: seconds to wait, also sent as Retry-After.',
     example: 12,
@@ -64,11 +71,37 @@ export class ProblemResponseDto {
   })
   licenseStatus?: string;
 
-  @ApiPropertyOptional({ type: AmountDto, description: 'With PAYMENT_MISMATCH: the amount of the current quote.' })
+  @ApiPropertyOptional({
+    type: AmountDto,
+    description: 'With PAYMENT_MISMATCH and AMOUNT_TOO_LARGE: the amount of the current quote.',
+  })
   expected?: AmountDto;
 
   @ApiPropertyOptional({ type: AmountDto, description: 'With PAYMENT_MISMATCH: the payment that was sent.' })
   received?: AmountDto;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'With AMOUNT_TOO_LARGE: the largest amount one payment may be, in minor units.',
+    example: 100000000,
+  })
+  maximumAmount?: number;
+
+  @ApiPropertyOptional({
+    description: 'With PAYMENT_ALREADY_APPLIED: the payment reference, already applied to the license.',
+    example: 'order-100234-renewal',
+  })
+  paymentReference?: string;
+
+  @ApiPropertyOptional({ type: AmountDto, description: 'With PAYMENT_ALREADY_APPLIED: what it was applied with.' })
+  applied?: AmountDto;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'With PAYMENT_ALREADY_APPLIED: when it was applied.',
+    example: '2026-03-02T09:00:00.000Z',
+  })
+  appliedAt?: string;
 
   @ApiPropertyOptional({
     type: 'integer',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 
@@ -28,6 +28,16 @@ export function requestIdOf(request: IncomingMessage, response: ServerResponse):
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 
 /**
+ * pino's error serializer without the bound values of a failed query (TypeORM's `parameters`): they hold
+ * license keys, e-mails and client addresses. The SQL text stays, to tell which query failed.
+ */
+export function serializeError(error: Error): Record<string, unknown> {
+  const serialized = stdSerializers.err(error) as Record<string, unknown>;
+  delete serialized.parameters;
+  return serialized;
+}
+
+/**
  * JSON logs through pino, one line per request and the request id on every line written while serving it.
  * Requests are logged without their query string and headers, since those carry license keys (the legacy
  * protocol sends them in the URL), API keys and tokens.
@@ -48,6 +58,7 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
               path: request.url.split('?')[0],
             }),
             res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+            err: serializeError,
           },
           redact: {
             paths: ['password', '*.password', 'apiKey', '*.apiKey', 'key', '*.key', 'licenseKey'],

@@ -9,11 +9,11 @@ import { Principal } from './principal';
 
 @ApiTags('Staff users and API clients')
 @Controller('v1/api-clients')
-@Allow('admin')
 export class ApiClientsController {
   constructor(private readonly clients: ApiClientsService) {}
 
   @Post()
+  @Allow('admin')
   @ApiOperation({
     summary: 'Create a storefront API client',
     description: 'Admins only. The answer shows the API key once; only its keyed hash is stored.',
@@ -30,13 +30,18 @@ export class ApiClientsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List API clients', description: 'Admins only. Keys are never shown again.' })
+  @Allow('staff')
+  @ApiOperation({
+    summary: 'List API clients',
+    description: 'Staff and admins (staff read everything). Keys are never shown again.',
+  })
   @ApiOkResponse({ type: [ApiClientResponseDto] })
   async list(): Promise<ApiClientResponseDto[]> {
     return (await this.clients.list()).map((client) => ApiClientResponseDto.from(client));
   }
 
   @Post(':id/revoke')
+  @Allow('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API client', description: 'Admins only. Its key stops working at once.' })
   @ApiOkResponse({ type: ApiClientResponseDto })

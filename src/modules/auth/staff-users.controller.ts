@@ -7,11 +7,11 @@ import { StaffUsersService } from './staff-users.service';
 
 @ApiTags('Staff users and API clients')
 @Controller('v1/staff-users')
-@Allow('admin')
 export class StaffUsersController {
   constructor(private readonly users: StaffUsersService) {}
 
   @Post()
+  @Allow('admin')
   @ApiOperation({ summary: 'Create a staff user', description: 'Admins only.' })
   @ApiCreatedResponse({ type: StaffUserResponseDto })
   @ApiProblems('VALIDATION_FAILED', 'EMAIL_TAKEN')
@@ -20,7 +20,8 @@ export class StaffUsersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List staff users', description: 'Admins only.' })
+  @Allow('staff')
+  @ApiOperation({ summary: 'List staff users', description: 'Staff and admins (staff read everything).' })
   @ApiOkResponse({ type: [StaffUserResponseDto] })
   async list(): Promise<StaffUserResponseDto[]> {
     return (await this.users.list()).map((user) => StaffUserResponseDto.from(user));

@@ -24,18 +24,11 @@ export class DomainsController {
       'Staff, and the storefront whose order the license belongs to (404 for any other). Binding is free: it ' +
       'takes one of the license’s `storefronts` slots (409 NO_FREE_STOREFRONT when all are bound) and no domain ' +
       'change. A domain already bound answers 200 with the license, unchanged. A development host is refused ' +
-      '(422 DEVELOPMENT_DOMAIN): it verifies without being bound. A revoked license is 409 LICENSE_REVOKED.',
+      '(422 INVALID_DOMAIN with reason development_host): it verifies without being bound. A revoked license is 409 LICENSE_REVOKED.',
   })
   @ApiCreatedResponse({ type: LicenseResponseDto, description: 'Bound; the license as it now is.' })
   @ApiOkResponse({ type: LicenseResponseDto, description: 'Already bound: nothing changed.' })
-  @ApiProblems(
-    'VALIDATION_FAILED',
-    'NOT_FOUND',
-    'INVALID_DOMAIN',
-    'DEVELOPMENT_DOMAIN',
-    'NO_FREE_STOREFRONT',
-    'LICENSE_REVOKED',
-  )
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_DOMAIN', 'NO_FREE_STOREFRONT', 'LICENSE_REVOKED')
   async bind(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
@@ -68,7 +61,6 @@ export class DomainsController {
     'VALIDATION_FAILED',
     'NOT_FOUND',
     'INVALID_DOMAIN',
-    'DEVELOPMENT_DOMAIN',
     'DOMAIN_ALREADY_BOUND',
     'DOMAIN_CHANGE_LIMIT_REACHED',
     'LICENSE_REVOKED',

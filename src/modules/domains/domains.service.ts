@@ -132,11 +132,12 @@ export class DomainsService {
           field: 'domain',
         });
       case 'development':
+        // Not a public host name, so INVALID_DOMAIN as the spec says; `reason` tells the shop why.
         throw new DomainError(
-          'DEVELOPMENT_DOMAIN',
+          'INVALID_DOMAIN',
           `${normalized.host} is a development host: it verifies for any active license without being bound, ` +
             'and never takes a storefront slot or a domain change.',
-          { field: 'domain' },
+          { field: 'domain', reason: 'development_host' },
         );
     }
   }
@@ -150,9 +151,10 @@ export class DomainsService {
     principal: Principal,
     licenseId: string,
   ): Promise<LicenseEntity> {
+    // Visibility first, so that a storefront cannot even lock another storefront's license for a moment.
+    await this.access.findVisible(manager, principal, licenseId);
     const license = await this.licenses.lockLicense(manager, licenseId);
     if (license === null) throw notFound(`License ${licenseId}`);
-    await this.access.findVisible(manager, principal, licenseId);
     if (license.status === 'revoked') {
       throw new DomainError('LICENSE_REVOKED', `License ${licenseId} is revoked; its domains can no longer change.`);
     }

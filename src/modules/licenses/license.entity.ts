@@ -30,6 +30,8 @@ export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
   `("status" = 'pending' AND "key" IS NULL) OR ("status" IN ('active', 'suspended') AND "key" IS NOT NULL) OR "status" = 'revoked'`,
 )
 @Check('ck_licenses_storefronts', `"storefronts" >= 1`)
+// An empty look-up form would match every key made of hyphens and spaces.
+@Check('ck_licenses_key_lookup_not_empty', `"key_lookup" <> ''`)
 @Check('ck_licenses_domain_changes', `"domain_changes_used" >= 0 AND "domain_changes_granted" >= 0`)
 export class LicenseEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_licenses' })

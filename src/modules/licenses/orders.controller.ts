@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '../../common/errors/domain-error';
 import { HttpResult } from '../../common/http/http-result';
 import { ApiProblems } from '../../common/http/api-problems.decorator';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
@@ -36,7 +37,10 @@ export class OrdersController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderDto,
   ): Promise<HttpResult<OrderResponseDto>> {
-    if (principal.kind !== 'storefront') throw new Error('@Allow lets only storefronts place orders');
+    // Admins pass every @Allow, but an order belongs to the storefront that posts it.
+    if (principal.kind !== 'storefront') {
+      throw new DomainError('FORBIDDEN', 'Orders are placed by storefronts, with their API key.');
+    }
     const { created, licenses } = await this.orders.placeOrder(principal, body);
     return new HttpResult(created ? 201 : 200, { orderId: body.orderId, licenses });
   }

@@ -58,7 +58,7 @@ export class OrdersService {
     const fingerprint = createHash('sha256').update(canonicalJson(order)).digest('hex');
     const outcome = await this.transactions.run(async (manager) => {
       const now = this.clock.now();
-      const paidAt = order.paidAt === undefined ? now : new Date(order.paidAt);
+      const paidAt = paymentTime(order, now);
       // A concurrent post of the same new order waits here until the first one commits, then finds it.
       const inserted = await this.licenses.insertOrderIfNew(manager, {
         orderId: order.orderId,
@@ -180,4 +180,20 @@ export class OrdersService {
     const records = await this.licenses.find(manager, { orderId });
     return records.map((record) => licenseView(record, now));
   }
+}
+
+/** How far ahead of our clock a shop's payment time may be: its clock may run a little fast, no more. */
+const PAID_AT_CLOCK_ALLOWANCE_MS = 5 * 60 * 1000;
+
+/**
+ * When the order was paid; default now. A time in the future would start the update subscription (and a
+ * renewal "from expiry") later than paid for, so it is refused.
+ */
+function paymentTime(order: PlaceOrderDto, now: Date): Date {
+  if (order.paidAt === undefined) return now;
+  const paidAt = new Date(order.paidAt);
+  if (paidAt.getTime() > now.getTime() + PAID_AT_CLOCK_ALLOWANCE_MS) {
+    throw validationFailed([{ field: 'paidAt', message: 'paidAt must not be in the future' }]);
+  }
+  return paidAt;
 }

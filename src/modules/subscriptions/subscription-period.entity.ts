@@ -13,6 +13,11 @@ export type SubscriptionPeriodKind = (typeof SUBSCRIPTION_PERIOD_KINDS)[number];
  */
 @Entity({ name: 'subscription_periods' })
 @Index('ix_subscription_periods_license_id', ['licenseId', 'startsAt'])
+// A payment is applied once per license: a retry of a renewal finds its period instead of renewing again.
+@Index('uq_subscription_periods_payment_reference', ['licenseId', 'paymentReference'], {
+  unique: true,
+  where: '"payment_reference" IS NOT NULL',
+})
 @Check('ck_subscription_periods_kind', `"kind" IN ('renewal', 'free_renewal')`)
 @Check('ck_subscription_periods_basis', `"basis" IN ('from_expiry', 'from_now')`)
 @Check('ck_subscription_periods_months', `"months" BETWEEN 1 AND 36`)
@@ -58,7 +63,7 @@ export class SubscriptionPeriodEntity {
   @Column({ type: 'char', length: 3 })
   currency: string;
 
-  /** The caller's reference of the payment it received; null for a free renewal. */
+  /** The caller's reference of the payment it received, once per license; null for a free renewal. */
   @Column({ name: 'payment_reference', type: 'varchar', length: 200, nullable: true })
   paymentReference: string | null;
 

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/http/api-problems.decorator';
+import { HttpResult } from '../../common/http/http-result';
 import { UuidParam } from '../../common/http/uuid-param.decorator';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
+import { MAX_MONEY_AMOUNT } from '../../common/money/money.decorators';
 import { Allow, CurrentPrincipal } from '../auth/access.decorators';
 import { Principal } from '../auth/principal';
 import { AddStorefrontsDto, StorefrontQuoteQueryDto } from './dto/add-storefronts.dto';
@@ -16,6 +18,16 @@ import { SubscriptionsService } from './subscriptions.service';
 const WHO =
   'Staff, and the storefront whose order the license belongs to (404 for any other). A revoked license is ' +
   '409 LICENSE_REVOKED; pending, active and suspended ones may be renewed and upgraded.';
+
+const ONCE_PER_LICENSE =
+  'A payment `reference` is applied once per license (once among its renewals, once among its storefront ' +
+  'purchases): the same request again (same reference, `months` or `add`, amount and currency), e.g. a retry after ' +
+  'a timeout, changes nothing and answers the first result again with 200; another request with that reference is ' +
+  '409 PAYMENT_ALREADY_APPLIED.';
+
+const AMOUNT_LIMIT =
+  `A quote above ${MAX_MONEY_AMOUNT} minor units, the most one payment may be, is 422 AMOUNT_TOO_LARGE ` +
+  '(on the quote and on its application).';
 
 /**
  * The request examples run as they are in Swagger UI against a license of a product priced like the catalog's
@@ -52,10 +64,11 @@ export class SubscriptionsController {
     description:
       `${WHO} The price is round-half-up(renewalPrice × months / updatePeriodMonths). While the subscription ` +
       'runs the months extend it (`from_expiry`: no day lost); once it has ended they count from now ' +
-      '(`from_now`). Apply it with POST …/renewals and the quoted `amount`.',
+      '(`from_now`). Apply it with POST …/renewals and the quoted `amount`. ' +
+      AMOUNT_LIMIT,
   })
   @ApiOkResponse({ type: RenewalQuoteResponseDto })
-  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'LICENSE_REVOKED')
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'LICENSE_REVOKED', 'AMOUNT_TOO_LARGE')
   renewalQuote(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
@@ -74,17 +87,30 @@ export class SubscriptionsController {
       'current quote, else 422 PAYMENT_MISMATCH with `expected: {amount, currency}`. Admins may instead send ' +
       '`{months, free: true, reason}` (403 FORBIDDEN for anyone else). Each renewal is kept as a subscription ' +
       'period and a `renewed` history event, and sent as the `license.renewed` webhook. Concurrent renewals ' +
-      'each extend the subscription in turn.',
+      `each extend the subscription in turn. ${ONCE_PER_LICENSE} ${AMOUNT_LIMIT}`,
   })
   @ApiBody({ type: RenewLicenseDto, examples: RENEWAL_EXAMPLES })
-  @ApiCreatedResponse({ type: RenewalResponseDto })
-  @ApiProblems('VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'LICENSE_REVOKED', 'PAYMENT_MISMATCH')
-  renew(
+  @ApiCreatedResponse({ type: RenewalResponseDto, description: 'Renewed: the new period and the license.' })
+  @ApiOkResponse({
+    type: RenewalResponseDto,
+    description: 'The payment was already applied by this same renewal: that period again, and the license.',
+  })
+  @ApiProblems(
+    'VALIDATION_FAILED',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'LICENSE_REVOKED',
+    'PAYMENT_ALREADY_APPLIED',
+    'PAYMENT_MISMATCH',
+    'AMOUNT_TOO_LARGE',
+  )
+  async renew(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
     @Body() body: RenewLicenseDto,
-  ): Promise<RenewalResponseDto> {
-    return this.subscriptions.renew(principal, id, body);
+  ): Promise<HttpResult<RenewalResponseDto>> {
+    const { created, renewal } = await this.subscriptions.renew(principal, id, body);
+    return new HttpResult(created ? 201 : 200, renewal);
   }
 
   @Get('storefront-quote')
@@ -94,10 +120,11 @@ export class SubscriptionsController {
     description:
       `${WHO} While the update subscription runs, the difference in price prorated to what is left of the ` +
       'current period (`prorated`: round-half-up(add × extraStorefrontPrice × remainingDays / periodDays)); once ' +
-      'it has ended, the full price (`full`: add × price). Apply it with POST …/storefronts and the quoted `amount`.',
+      'it has ended, the full price (`full`: add × price). Apply it with POST …/storefronts and the quoted `amount`. ' +
+      AMOUNT_LIMIT,
   })
   @ApiOkResponse({ type: StorefrontQuoteResponseDto })
-  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'LICENSE_REVOKED')
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'LICENSE_REVOKED', 'AMOUNT_TOO_LARGE')
   storefrontQuote(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
@@ -115,12 +142,23 @@ export class SubscriptionsController {
     description:
       `${WHO} Adds \`add\` storefront slots to the same license and key (a multi-storefront store checks one key ` +
       'for all its storefronts). The payment must be the amount and currency of the current quote, else 422 ' +
-      'PAYMENT_MISMATCH with `expected`. Kept as a `storefronts_added` history event and sent as the ' +
-      '`license.storefronts_added` webhook. The update subscription is unchanged.',
+      'PAYMENT_MISMATCH with `expected`. Kept as a storefront purchase and a `storefronts_added` history event, and ' +
+      'sent as the `license.storefronts_added` webhook. The update subscription is unchanged. ' +
+      `${ONCE_PER_LICENSE} ${AMOUNT_LIMIT}`,
   })
   @ApiBody({ type: AddStorefrontsDto, examples: STOREFRONTS_EXAMPLES })
-  @ApiOkResponse({ type: StorefrontsAddedResponseDto })
-  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'LICENSE_REVOKED', 'PAYMENT_MISMATCH')
+  @ApiOkResponse({
+    type: StorefrontsAddedResponseDto,
+    description: 'The storefronts were added, or were already added by this same request with this payment.',
+  })
+  @ApiProblems(
+    'VALIDATION_FAILED',
+    'NOT_FOUND',
+    'LICENSE_REVOKED',
+    'PAYMENT_ALREADY_APPLIED',
+    'PAYMENT_MISMATCH',
+    'AMOUNT_TOO_LARGE',
+  )
   addStorefronts(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, EntityTarget, QueryDeepPartialEntity } from 'typeorm';
 import { LicenseEntity } from '../licenses/license.entity';
 import { LicenseReminderEntity } from './license-reminder.entity';
 import { ReminderKind } from './reminder.rules';
+import { StorefrontPurchaseEntity } from './storefront-purchase.entity';
 import { SubscriptionPeriodEntity } from './subscription-period.entity';
 
 /** A license the reminders job looks at, and its place in the job's paging. */
@@ -12,14 +13,29 @@ export interface ReminderCandidate {
 }
 
 export type NewSubscriptionPeriod = Omit<SubscriptionPeriodEntity, 'id' | 'license'>;
+export type NewStorefrontPurchase = Omit<StorefrontPurchaseEntity, 'id' | 'license'>;
 
-/** Named queries of subscription periods and reminders; no rules. Every method works inside the caller's transaction. */
+/**
+ * Named queries of subscription periods, storefront purchases and reminders; no rules. Every method works inside the
+ * caller's transaction.
+ */
 @Injectable()
 export class SubscriptionsRepository {
-  async insertPeriod(manager: EntityManager, period: NewSubscriptionPeriod): Promise<SubscriptionPeriodEntity> {
-    const entity = manager.create(SubscriptionPeriodEntity, period);
-    await manager.insert(SubscriptionPeriodEntity, entity);
-    return entity;
+  /** Appends a period; null when its payment reference was already applied to the license (nothing is written). */
+  async insertPeriodIfNew(
+    manager: EntityManager,
+    period: NewSubscriptionPeriod,
+  ): Promise<SubscriptionPeriodEntity | null> {
+    const id = await insertIfNew(manager, SubscriptionPeriodEntity, period);
+    return id === null ? null : manager.create(SubscriptionPeriodEntity, { ...period, id });
+  }
+
+  findPeriodByPayment(
+    manager: EntityManager,
+    licenseId: string,
+    paymentReference: string,
+  ): Promise<SubscriptionPeriodEntity | null> {
+    return manager.findOneBy(SubscriptionPeriodEntity, { licenseId, paymentReference });
   }
 
   /** A license's renewal periods, oldest first. */
@@ -28,6 +44,23 @@ export class SubscriptionsRepository {
       where: { licenseId },
       order: { startsAt: 'ASC', createdAt: 'ASC', id: 'ASC' },
     });
+  }
+
+  /** Appends a purchase; null when its payment reference was already applied to the license (nothing is written). */
+  async insertStorefrontPurchaseIfNew(
+    manager: EntityManager,
+    purchase: NewStorefrontPurchase,
+  ): Promise<StorefrontPurchaseEntity | null> {
+    const id = await insertIfNew(manager, StorefrontPurchaseEntity, purchase);
+    return id === null ? null : manager.create(StorefrontPurchaseEntity, { ...purchase, id });
+  }
+
+  findStorefrontPurchaseByPayment(
+    manager: EntityManager,
+    licenseId: string,
+    paymentReference: string,
+  ): Promise<StorefrontPurchaseEntity | null> {
+    return manager.findOneBy(StorefrontPurchaseEntity, { licenseId, paymentReference });
   }
 
   /**
@@ -78,4 +111,27 @@ export class SubscriptionsRepository {
       .execute();
     return (result.raw as unknown[]).length > 0;
   }
+}
+
+/**
+ * INSERT … ON CONFLICT DO NOTHING: the unique key, not a read before, decides whether the row is new; a concurrent
+ * insert of the same key waits for the first transaction to end and then does nothing. The new row's id, or null
+ * when the key was taken.
+ */
+async function insertIfNew<T extends { id: string }>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  values: QueryDeepPartialEntity<T>,
+): Promise<string | null> {
+  const result = await manager
+    .createQueryBuilder()
+    .insert()
+    .into(target)
+    .values(values)
+    .orIgnore()
+    .returning(['id'])
+    .updateEntity(false)
+    .execute();
+  const [row] = result.raw as { id: string }[];
+  return row?.id ?? null;
 }

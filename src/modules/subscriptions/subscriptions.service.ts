@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { DomainError, notFound, validationFailed } from '../../common/errors/domain-error';
+import { MAX_MONEY_AMOUNT } from '../../common/money/money.decorators';
 import { Principal } from '../auth/principal';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { ProductEntity } from '../catalog/product.entity';
@@ -31,7 +32,8 @@ interface Subject {
 /**
  * Renewals and extra storefronts: quotes, and their application with the payment the caller received. Each
  * application locks the license row, so concurrent ones queue up and each builds on the previous one's result,
- * and writes its change, its subscription period (renewals), its history event and its webhook in one transaction.
+ * and writes its change, its record (a subscription period or a storefront purchase), its history event and its
+ * webhook in one transaction. A record's payment reference is unique per license, so one payment is applied once.
  * A storefront reaches only the licenses of its own orders (others are 404, as if they did not exist).
  */
 @Injectable()
@@ -50,6 +52,7 @@ export class SubscriptionsService {
     return this.transactions.run(async (manager) => {
       const { license, product } = await this.subject(manager, principal, licenseId, 'read');
       const terms = renewalTerms(product, license, months, this.clock.now());
+      requirePayable({ amount: terms.amount, currency: product.currency }, 'Renew for fewer months.');
       return {
         months,
         amount: terms.amount,
@@ -61,33 +64,51 @@ export class SubscriptionsService {
     });
   }
 
-  /** A paid renewal, or an admin's free one; `updatesUntil` moves to the end of the bought months. */
-  renew(principal: Principal, licenseId: string, request: RenewLicenseDto): Promise<RenewalResponseDto> {
+  /**
+   * A paid renewal, or an admin's free one; `updatesUntil` moves to the end of the bought months. A payment reference
+   * already applied to the license answers that renewal again (`created: false`) when the request is the same, and
+   * PAYMENT_ALREADY_APPLIED when it is not.
+   */
+  renew(
+    principal: Principal,
+    licenseId: string,
+    request: RenewLicenseDto,
+  ): Promise<{ created: boolean; renewal: RenewalResponseDto }> {
     const settlement = settlementOf(principal, request);
     return this.transactions.run(async (manager) => {
       const { license, product } = await this.subject(manager, principal, licenseId, 'lock');
       const now = this.clock.now();
       const terms = renewalTerms(product, license, request.months, now);
-      const amount = settlement.free ? 0 : terms.amount;
-      if (!settlement.free) requirePayment(settlement.payment, { amount, currency: product.currency });
       const actor = actorOf(principal);
-      await this.licenses.updateLicense(manager, licenseId, { updatesUntil: terms.until, updatedAt: now });
-      const period = await this.repository.insertPeriod(manager, {
+      const payment = settlement.free ? null : settlement.payment;
+      // The reference is claimed before the payment is checked, so a retry finds the first renewal whatever the
+      // quote is now; a payment refused below rolls the claim back with the transaction.
+      const period = await this.repository.insertPeriodIfNew(manager, {
         licenseId,
         kind: settlement.free ? 'free_renewal' : 'renewal',
         months: request.months,
         basis: terms.basis,
         startsAt: terms.from,
         endsAt: terms.until,
-        amount,
-        currency: product.currency,
-        paymentReference: settlement.free ? null : settlement.payment.reference,
+        amount: payment?.amount ?? 0,
+        currency: payment?.currency ?? product.currency,
+        paymentReference: payment?.reference ?? null,
         actorType: actor.type,
         actorId: actor.id,
         actorName: actor.name,
         reason: settlement.reason,
         createdAt: now,
       });
+      if (period === null) {
+        if (payment === null) throw new Error('A free renewal has no payment reference to conflict on');
+        return { created: false, renewal: await this.renewalAgain(manager, licenseId, request.months, payment) };
+      }
+      if (payment !== null) {
+        const quote = { amount: terms.amount, currency: product.currency };
+        requirePayable(quote, 'Renew for fewer months.');
+        requirePayment(payment, quote);
+      }
+      await this.licenses.updateLicense(manager, licenseId, { updatesUntil: terms.until, updatedAt: now });
       await this.changes.record(manager, {
         licenseId,
         type: 'renewed',
@@ -97,29 +118,36 @@ export class SubscriptionsService {
           updatesUntil: terms.until.toISOString(),
           months: request.months,
           basis: terms.basis,
-          amount,
-          currency: product.currency,
+          amount: period.amount,
+          currency: period.currency,
           paymentReference: period.paymentReference,
           free: settlement.free,
           periodId: period.id,
         },
         reason: settlement.reason,
       });
-      return {
+      const renewal = {
         period: SubscriptionPeriodResponseDto.from(period),
         license: await this.access.view(manager, licenseId),
       };
+      return { created: true, renewal };
     });
   }
 
   storefrontQuote(principal: Principal, licenseId: string, add: number): Promise<StorefrontQuoteResponseDto> {
     return this.transactions.run(async (manager) => {
       const subject = await this.subject(manager, principal, licenseId, 'read');
-      return this.upgradeQuote(manager, subject, add, this.clock.now());
+      const quote = await this.upgradeQuote(manager, subject, add, this.clock.now());
+      requirePayable(quote, ADD_FEWER);
+      return quote;
     });
   }
 
-  /** Adds `add` storefront slots to the same license and key, paid at the current quote. */
+  /**
+   * Adds `add` storefront slots to the same license and key, paid at the current quote. A payment reference already
+   * applied to the license answers that purchase again when the request is the same, and PAYMENT_ALREADY_APPLIED when
+   * it is not.
+   */
   addStorefronts(
     principal: Principal,
     licenseId: string,
@@ -129,22 +157,37 @@ export class SubscriptionsService {
       const subject = await this.subject(manager, principal, licenseId, 'lock');
       const now = this.clock.now();
       const quote = await this.upgradeQuote(manager, subject, request.add, now);
-      requirePayment(request.payment, quote);
+      const { payment } = request;
+      const actor = actorOf(principal);
+      // Claimed before the payment is checked, as for renewals.
+      const purchase = await this.repository.insertStorefrontPurchaseIfNew(manager, {
+        licenseId,
+        add: request.add,
+        mode: quote.mode,
+        remainingDays: quote.remainingDays ?? null,
+        periodDays: quote.periodDays ?? null,
+        amount: payment.amount,
+        currency: payment.currency,
+        paymentReference: payment.reference,
+        actorType: actor.type,
+        actorId: actor.id,
+        actorName: actor.name,
+        createdAt: now,
+      });
+      if (purchase === null) return this.storefrontPurchaseAgain(manager, licenseId, request.add, payment);
+      requirePayable(quote, ADD_FEWER);
+      requirePayment(payment, quote);
       const { license } = subject;
       const storefronts = license.storefronts + request.add;
       await this.licenses.updateLicense(manager, licenseId, { storefronts, updatedAt: now });
       await this.changes.record(manager, {
         licenseId,
         type: 'storefronts_added',
-        actor: actorOf(principal),
+        actor,
         before: { storefronts: license.storefronts },
-        after: { storefronts, ...quote, paymentReference: request.payment.reference },
+        after: { storefronts, ...quote, paymentReference: payment.reference, purchaseId: purchase.id },
       });
-      return {
-        ...quote,
-        paymentReference: request.payment.reference,
-        license: await this.access.view(manager, licenseId),
-      };
+      return StorefrontsAddedResponseDto.from(purchase, await this.access.view(manager, licenseId));
     });
   }
 
@@ -170,6 +213,41 @@ export class SubscriptionsService {
     );
     const quote = storefrontUpgradeQuote(product, { periodStart, updatesUntil: license.updatesUntil }, add, now);
     return { add, currency: product.currency, ...quote };
+  }
+
+  /** The renewal that a payment reference was applied to, answered again if it was this same request. */
+  private async renewalAgain(
+    manager: EntityManager,
+    licenseId: string,
+    months: number,
+    payment: PaymentDto,
+  ): Promise<RenewalResponseDto> {
+    const earlier = await this.repository.findPeriodByPayment(manager, licenseId, payment.reference);
+    if (earlier === null)
+      throw new Error(`Payment ${payment.reference} of license ${licenseId} conflicted but is not there`);
+    if (earlier.months !== months || !sameMoney(earlier, payment)) {
+      throw alreadyApplied(licenseId, payment.reference, `a renewal for ${earlier.months} months`, earlier);
+    }
+    return {
+      period: SubscriptionPeriodResponseDto.from(earlier),
+      license: await this.access.view(manager, licenseId),
+    };
+  }
+
+  /** The storefront purchase that a payment reference was applied to, answered again if it was this same request. */
+  private async storefrontPurchaseAgain(
+    manager: EntityManager,
+    licenseId: string,
+    add: number,
+    payment: PaymentDto,
+  ): Promise<StorefrontsAddedResponseDto> {
+    const earlier = await this.repository.findStorefrontPurchaseByPayment(manager, licenseId, payment.reference);
+    if (earlier === null)
+      throw new Error(`Payment ${payment.reference} of license ${licenseId} conflicted but is not there`);
+    if (earlier.add !== add || !sameMoney(earlier, payment)) {
+      throw alreadyApplied(licenseId, payment.reference, `${earlier.add} more storefronts`, earlier);
+    }
+    return StorefrontsAddedResponseDto.from(earlier, await this.access.view(manager, licenseId));
   }
 
   /**
@@ -203,7 +281,7 @@ type Settlement = { free: false; payment: PaymentDto; reason: string | null } | 
 /** `free: true` is for admins only and needs a reason; any other renewal needs a payment. */
 function settlementOf(principal: Principal, request: RenewLicenseDto): Settlement {
   if (request.free !== true) {
-    if (request.payment === undefined) {
+    if (request.payment == null) {
       throw validationFailed([
         { field: 'payment', message: 'payment is required (admins may instead send free: true with a reason)' },
       ]);
@@ -213,18 +291,34 @@ function settlementOf(principal: Principal, request: RenewLicenseDto): Settlemen
   if (principal.kind !== 'staff' || principal.role !== 'admin') {
     throw new DomainError('FORBIDDEN', 'Only admins may renew a license for free.');
   }
-  if (request.reason === undefined) {
+  if (request.reason == null) {
     throw validationFailed([{ field: 'reason', message: 'reason is required for a free renewal' }]);
   }
-  if (request.payment !== undefined) {
+  if (request.payment != null) {
     throw validationFailed([{ field: 'payment', message: 'payment must not be sent with free: true' }]);
   }
   return { free: true, reason: request.reason };
 }
 
+const ADD_FEWER = 'Add fewer storefronts at a time.';
+
+/**
+ * One limit end to end: a quote above MAX_MONEY_AMOUNT could never be paid (a payment's amount is capped there) and
+ * could overflow the integer amount columns, so it is refused as what it is, on the quote and on its application.
+ */
+function requirePayable(quote: Money, remedy: string): void {
+  if (quote.amount <= MAX_MONEY_AMOUNT) return;
+  throw new DomainError(
+    'AMOUNT_TOO_LARGE',
+    `The quote, ${describe(quote)}, is more than one payment may be: at most ${MAX_MONEY_AMOUNT} minor units. ` +
+      remedy,
+    { expected: { amount: quote.amount, currency: quote.currency }, maximumAmount: MAX_MONEY_AMOUNT },
+  );
+}
+
 /** The payment must be exactly the quote: another amount or currency is 422 PAYMENT_MISMATCH with what is due. */
-function requirePayment(payment: PaymentDto, expected: { amount: number; currency: string }): void {
-  if (payment.amount === expected.amount && payment.currency === expected.currency) return;
+function requirePayment(payment: PaymentDto, expected: Money): void {
+  if (sameMoney(payment, expected)) return;
   const received = { amount: payment.amount, currency: payment.currency };
   throw new DomainError(
     'PAYMENT_MISMATCH',
@@ -234,6 +328,31 @@ function requirePayment(payment: PaymentDto, expected: { amount: number; currenc
   );
 }
 
-function describe(money: { amount: number; currency: string }): string {
+/** A payment reference is applied once per license: another request with it is a conflict, not a second sale. */
+function alreadyApplied(
+  licenseId: string,
+  reference: string,
+  what: string,
+  earlier: Money & { createdAt: Date },
+): DomainError {
+  const appliedAt = earlier.createdAt.toISOString();
+  return new DomainError(
+    'PAYMENT_ALREADY_APPLIED',
+    `The payment ${reference} was already applied to license ${licenseId} on ${appliedAt}, to ${what} ` +
+      `(${describe(earlier)}); a payment is applied once. Send a new payment with its own reference.`,
+    { paymentReference: reference, applied: { amount: earlier.amount, currency: earlier.currency }, appliedAt },
+  );
+}
+
+interface Money {
+  amount: number;
+  currency: string;
+}
+
+function sameMoney(a: Money, b: Money): boolean {
+  return a.amount === b.amount && a.currency === b.currency;
+}
+
+function describe(money: Money): string {
   return `${money.amount} ${money.currency} (minor units)`;
 }

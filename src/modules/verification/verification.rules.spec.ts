@@ -31,6 +31,7 @@ const invalid: NormalizedDomain = { kind: 'invalid', reason: 'a single label is 
 const input = (overrides: Partial<VerificationInput> = {}): VerificationInput => ({
   candidates: [facts()],
   product: 'cp-scroll',
+  productIs: 'sku or addonId',
   domains: [host('shop.com')],
   versionAsked: false,
   ...overrides,
@@ -44,6 +45,8 @@ describe('decideVerification', () => {
     ['product by addonId', { product: 'cp_scroll' }, 'VALID'],
     ['another product', { product: 'cp-other' }, 'PRODUCT_MISMATCH'],
     ['addonId is compared exactly', { product: 'CP_SCROLL' }, 'PRODUCT_MISMATCH'],
+    ['legacy: the addonId names the product', { product: 'cp_scroll', productIs: 'addonId' }, 'VALID'],
+    ['legacy: a sku never does', { product: 'cp-scroll', productIs: 'addonId' }, 'PRODUCT_MISMATCH'],
     ['revoked', { candidates: [facts({ status: 'revoked' })] }, 'REVOKED'],
     ['suspended', { candidates: [facts({ status: 'suspended' })] }, 'SUSPENDED'],
     ['product before status', { candidates: [facts({ status: 'revoked' })], product: 'x' }, 'PRODUCT_MISMATCH'],

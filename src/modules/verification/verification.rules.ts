@@ -38,8 +38,10 @@ export interface LicenseFacts {
 export interface VerificationInput {
   /** Licenses with the key (keys are unique per vendor only, so several may share one), oldest first. */
   candidates: readonly LicenseFacts[];
-  /** The product named by the add-on: a sku or an addonId. */
+  /** The product named by the add-on: a sku or an addonId (the legacy protocol names the addonId only). */
   product: string;
+  /** The legacy protocol's `addon` is an add-on id, never a sku: a sku that equals it must not match. */
+  productIs: 'sku or addonId' | 'addonId';
   /** Every host the add-on sent, normalised; the API sends one, the legacy protocol one per storefront. */
   domains: readonly NormalizedDomain[];
   versionAsked: boolean;
@@ -67,12 +69,16 @@ export type VerificationDecision =
 export function decideVerification({
   candidates,
   product,
+  productIs,
   domains,
   versionAsked,
 }: VerificationInput): VerificationDecision {
   const keyed = candidates.filter((candidate) => candidate.status !== 'pending');
   if (keyed.length === 0) return { code: 'NOT_FOUND' };
-  const license = keyed.find((candidate) => candidate.productSku === product || candidate.addonId === product);
+  const license = keyed.find(
+    (candidate) =>
+      candidate.addonId === product || (productIs === 'sku or addonId' && candidate.productSku === product),
+  );
   if (license === undefined) return { code: 'PRODUCT_MISMATCH', license: keyed[0] };
   if (license.status === 'revoked') return { code: 'REVOKED', license };
   if (license.status === 'suspended') return { code: 'SUSPENDED', license };

@@ -98,6 +98,7 @@ export class VerificationService {
     const input = (candidates: LicenseFacts[]): VerificationInput => ({
       candidates,
       product: request.product,
+      productIs: request.channel === 'legacy' ? 'addonId' : 'sku or addonId',
       domains: hosts.map((host) => host.normalized),
       versionAsked: version !== null,
     });
@@ -134,7 +135,10 @@ export class VerificationService {
 
   private answer(decision: VerificationDecision, nonce: string | undefined, now: Date): VerificationResult {
     const echo = nonce === undefined ? {} : { nonce };
-    if (decision.code === 'NOT_FOUND') return { valid: false, code: decision.code, ...echo };
+    // A key is unique per vendor only: on PRODUCT_MISMATCH the license found may be another customer's.
+    if (decision.code === 'NOT_FOUND' || decision.code === 'PRODUCT_MISMATCH') {
+      return { valid: false, code: decision.code, ...echo };
+    }
     const license = publicLicense(decision.license, now);
     if (decision.code !== 'VALID') return { valid: false, code: decision.code, license, ...echo };
     const claims = buildTokenClaims(decision.license, nonce, now, this.config.licenseTokens.ttlSeconds);

@@ -10,11 +10,11 @@ import { WebhooksService } from './webhooks.service';
 
 @ApiTags('Webhooks')
 @Controller('v1/webhooks')
-@Allow('admin')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @Allow('admin')
   @ApiOperation({
     summary: 'Register a webhook',
     description:
@@ -37,9 +37,11 @@ export class WebhooksController {
   }
 
   @Get()
+  @Allow('staff')
   @ApiOperation({
     summary: 'List webhooks',
-    description: 'Admins only. Every webhook, disabled ones included, oldest first; secrets are never shown again.',
+    description:
+      'Staff and admins (staff read everything). Every webhook, disabled ones included, oldest first; secrets are never shown again.',
   })
   @ApiOkResponse({ type: [WebhookResponseDto] })
   async list(): Promise<WebhookResponseDto[]> {
@@ -47,6 +49,7 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @Allow('admin')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Disable a webhook',

@@ -8,13 +8,17 @@ import {
   IsOptional,
   IsString,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
+  ValidateBy,
 } from 'class-validator';
 import { Trim } from '../../../common/validation/validation.decorators';
 import { LICENSE_STATUSES, LicenseStatus } from '../license.entity';
+import { isValidSuppliedKey } from '../license-key';
+
+/** Far beyond any real list; a larger number only makes PostgreSQL fail. */
+export const MAX_OFFSET = 10_000_000;
 
 export class DeliverLicenseDto {
   @ApiProperty({
@@ -23,9 +27,13 @@ export class DeliverLicenseDto {
     maxLength: 128,
     description: 'The key obtained from the vendor: 1–128 printable characters, unique per vendor.',
   })
-  @IsString()
-  @Matches(/^[\x21-\x7e](?:[\x20-\x7e]{0,126}[\x21-\x7e])?$/, {
-    message: 'key must be 1–128 printable characters without leading or trailing spaces',
+  @ValidateBy({
+    name: 'isSuppliedLicenseKey',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isValidSuppliedKey(value),
+      defaultMessage: () =>
+        'key must be 1–128 printable characters without leading or trailing spaces, and not only hyphens and spaces',
+    },
   })
   key: string;
 }
@@ -75,10 +83,11 @@ export class ListLicensesQueryDto {
   @Max(100)
   limit: number = 50;
 
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: MAX_OFFSET })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset: number = 0;
 }

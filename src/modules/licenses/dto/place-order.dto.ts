@@ -83,7 +83,7 @@ export class PlaceOrderDto {
   @ApiPropertyOptional({
     type: 'string',
     format: 'date-time',
-    example: '2026-10-09T15:00:00Z',
+    example: '2026-03-02T09:00:00Z',
     description:
       'When the order was paid, with a time zone offset; default: now. Delivery due times and the update subscription start here.',
   })

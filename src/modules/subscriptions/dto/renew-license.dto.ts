@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { Trim } from '../../../common/validation/validation.decorators';
+import { IsBoolean, IsInt, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsOptionalNotNull, Trim } from '../../../common/validation/validation.decorators';
 import { MAX_RENEWAL_MONTHS, MIN_RENEWAL_MONTHS } from '../renewal.rules';
 import { PaymentDto } from './payment.dto';
 
@@ -22,7 +22,10 @@ export class RenewalQuoteQueryDto {
   months: number;
 }
 
-/** A paid renewal `{months, payment}`, or an admin's free one `{months, free: true, reason}`. */
+/**
+ * A paid renewal `{months, payment}`, or an admin's free one `{months, free: true, reason}`. A field may be left out
+ * but not sent as null: null is not a way of saying "no payment".
+ */
 export class RenewLicenseDto {
   @ApiProperty(MONTHS_DOCS)
   @IsInt()
@@ -34,7 +37,7 @@ export class RenewLicenseDto {
     type: PaymentDto,
     description: 'The payment received: exactly the `amount` and `currency` of the renewal quote. Not with `free`.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => PaymentDto)
   payment?: PaymentDto;
@@ -43,7 +46,7 @@ export class RenewLicenseDto {
     description: 'Admins only: a renewal without payment (403 FORBIDDEN for anyone else); needs a `reason`.',
     example: true,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   free?: boolean;
 
@@ -53,7 +56,7 @@ export class RenewLicenseDto {
     example: 'Compensation for the outage of ticket 4512',
     description: 'Why the renewal is free; kept in the history.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Trim()
   @Length(1, 500)

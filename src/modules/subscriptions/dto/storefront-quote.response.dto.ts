@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LicenseResponseDto } from '../../licenses/dto/license.response.dto';
+import { StorefrontPurchaseEntity } from '../storefront-purchase.entity';
 import { UPGRADE_MODES, UpgradeMode } from '../storefront-upgrade.rules';
 
 export class StorefrontQuoteResponseDto {
@@ -47,4 +48,18 @@ export class StorefrontsAddedResponseDto extends StorefrontQuoteResponseDto {
 
   @ApiProperty({ type: LicenseResponseDto, description: 'The license as it now is: the same key, more storefronts.' })
   license: LicenseResponseDto;
+
+  /** The purchase as it was quoted and paid, whether applied now or answered again for a retry. */
+  static from(purchase: StorefrontPurchaseEntity, license: LicenseResponseDto): StorefrontsAddedResponseDto {
+    return {
+      add: purchase.add,
+      amount: purchase.amount,
+      currency: purchase.currency,
+      mode: purchase.mode,
+      ...(purchase.remainingDays === null ? {} : { remainingDays: purchase.remainingDays }),
+      ...(purchase.periodDays === null ? {} : { periodDays: purchase.periodDays }),
+      paymentReference: purchase.paymentReference,
+      license,
+    };
+  }
 }

@@ -21,7 +21,7 @@ export type LegacyDecoding = { ok: true; check: LegacyCheck } | { ok: false; rea
  */
 export const MAX_REQUEST_LENGTH = 64 * 1024;
 export const MAX_JSON_DEPTH = 8;
-export const MAX_DOMAINS = 100;
+export const MAX_DOMAINS = 20;
 const MAX_KEY_LENGTH = 256;
 const MAX_ADDON_LENGTH = 128;
 const MAX_TELEMETRY_LENGTH = 64;
@@ -118,18 +118,17 @@ export function phpUrlDecode(value: string): string | undefined {
 function storefrontHosts(data: Record<string, unknown>): string[] | string {
   const companies = companyList(data.companies);
   if (typeof companies === 'string') return companies;
-  if (companies.length > 0) {
-    const hosts: string[] = [];
-    for (const company of companies) {
-      if (!isPlainObject(company)) return 'a company is not an object';
-      for (const field of ['storefront', 'secure_storefront']) {
-        const host = optionalString(company[field]);
-        if (host === null) return `company ${field} is not a string`;
-        if (host !== undefined) hosts.push(host);
-      }
+  const hosts: string[] = [];
+  for (const company of companies) {
+    if (!isPlainObject(company)) return 'a company is not an object';
+    for (const field of ['storefront', 'secure_storefront']) {
+      const host = optionalString(company[field]);
+      if (host === null) return `company ${field} is not a string`;
+      if (host !== undefined) hosts.push(host);
     }
-    return hosts;
   }
+  // Companies whose storefronts are all empty say nothing: fall back to the store's own URI, as without them.
+  if (hosts.length > 0) return hosts;
   const primary: string[] = [];
   for (const field of ['store_uri', 'store_host']) {
     const host = optionalString(data[field]);
@@ -191,8 +190,11 @@ function depthOf(value: unknown, limit: number): number {
   return deepest + 1;
 }
 
+/** Control characters (C0, DEL, C1): no key, add-on id or host has them, and PostgreSQL cannot store a NUL. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 function requiredString(value: unknown, maxLength: number): string | undefined {
-  if (typeof value !== 'string') return undefined;
+  if (typeof value !== 'string' || CONTROL_CHARACTER.test(value.trim())) return undefined;
   const trimmed = value.trim();
   return trimmed.length > 0 && trimmed.length <= maxLength ? trimmed : undefined;
 }
@@ -202,12 +204,13 @@ function optionalString(value: unknown): string | undefined | null {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') return null;
   const trimmed = value.trim();
+  if (CONTROL_CHARACTER.test(trimmed)) return null;
   return trimmed.length > 0 ? trimmed : undefined;
 }
 
 /** Telemetry is kept when it is a short string and otherwise ignored: it decides nothing. */
 function telemetry(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
+  if (typeof value !== 'string' || CONTROL_CHARACTER.test(value)) return undefined;
   const trimmed = value.trim();
   return trimmed.length > 0 ? trimmed.slice(0, MAX_TELEMETRY_LENGTH) : undefined;
 }

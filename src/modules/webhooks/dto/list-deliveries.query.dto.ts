@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { WEBHOOK_EVENT_TYPES, WebhookEventType } from '../webhook-event-types';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../webhook-delivery.entity';
+import { MAX_OFFSET } from '../../licenses/dto/license-requests.dto';
 
 export const MAX_DELIVERIES_PAGE = 100;
 export const DEFAULT_DELIVERIES_PAGE = 50;
@@ -31,10 +32,17 @@ export class ListDeliveriesQueryDto {
   @Max(MAX_DELIVERIES_PAGE)
   limit?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'How many deliveries to skip.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    default: 0,
+    description: 'How many deliveries to skip.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset?: number;
 }
