@@ -1405,13 +1405,6 @@ export interface components {
              */
             reference: string;
         };
-        PeriodActorDto: {
-            id: string | null;
-            /** @example Main storefront */
-            name: string | null;
-            /** @enum {string} */
-            type: "staff" | "api_client" | "system" | "addon";
-        };
         PlaceOrderDto: {
             customer: components["schemas"]["OrderCustomerDto"];
             items: components["schemas"]["OrderItemDto"][];
@@ -1817,7 +1810,7 @@ export interface components {
             remainingDays?: number;
         };
         SubscriptionPeriodResponseDto: {
-            actor: components["schemas"]["PeriodActorDto"];
+            actor: components["schemas"]["ActorResponseDto"];
             /**
              * @description Paid, in minor units; 0 for a free renewal.
              * @example 1900

@@ -1,5 +1,7 @@
 import { Principal } from '../auth/principal';
-import { ActorType } from './license-event.entity';
+
+export const ACTOR_TYPES = ['staff', 'api_client', 'system', 'addon'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /** Who made a change: a staff member, a storefront's API client, the service itself, or an add-on. */
 export interface Actor {

@@ -1,8 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { LicenseEntity } from '../licenses/license.entity';
-
-export const ACTOR_TYPES = ['staff', 'api_client', 'system', 'addon'] as const;
-export type ActorType = (typeof ACTOR_TYPES)[number];
+import { ActorColumns } from './actor.columns';
 
 /** One change of a license, appended in the transaction of the change; never updated or deleted. */
 @Entity({ name: 'license_events' })
@@ -26,14 +24,8 @@ export class LicenseEventEntity {
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
 
-  @Column({ name: 'actor_type', type: 'varchar', length: 16 })
-  actorType: ActorType;
-
-  @Column({ name: 'actor_id', type: 'varchar', length: 64, nullable: true })
-  actorId: string | null;
-
-  @Column({ name: 'actor_name', type: 'varchar', length: 254, nullable: true })
-  actorName: string | null;
+  @Column(() => ActorColumns, { prefix: false })
+  actor: ActorColumns;
 
   @Column({ type: 'jsonb', nullable: true })
   before: Record<string, unknown> | null;

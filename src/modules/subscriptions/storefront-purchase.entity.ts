@@ -1,7 +1,7 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { ActorType } from '../history/license-event.entity';
 import { LicenseEntity } from '../licenses/license.entity';
 import { UpgradeMode } from './storefront-upgrade.rules';
+import { ActorColumns } from '../history/actor.columns';
 
 /**
  * One purchase of extra storefronts: how many, the quote it was paid at, the payment and who applied it. Appended in
@@ -54,14 +54,8 @@ export class StorefrontPurchaseEntity {
   @Column({ name: 'payment_reference', type: 'varchar', length: 200 })
   paymentReference: string;
 
-  @Column({ name: 'actor_type', type: 'varchar', length: 16 })
-  actorType: ActorType;
-
-  @Column({ name: 'actor_id', type: 'varchar', length: 64, nullable: true })
-  actorId: string | null;
-
-  @Column({ name: 'actor_name', type: 'varchar', length: 254, nullable: true })
-  actorName: string | null;
+  @Column(() => ActorColumns, { prefix: false })
+  actor: ActorColumns;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { ActorType } from '../history/license-event.entity';
 import { LicenseEntity } from '../licenses/license.entity';
 import { RenewalBasis } from './renewal.rules';
+import { ActorColumns } from '../history/actor.columns';
 
 export const SUBSCRIPTION_PERIOD_KINDS = ['renewal', 'free_renewal'] as const;
 export type SubscriptionPeriodKind = (typeof SUBSCRIPTION_PERIOD_KINDS)[number];
@@ -67,14 +67,8 @@ export class SubscriptionPeriodEntity {
   @Column({ name: 'payment_reference', type: 'varchar', length: 200, nullable: true })
   paymentReference: string | null;
 
-  @Column({ name: 'actor_type', type: 'varchar', length: 16 })
-  actorType: ActorType;
-
-  @Column({ name: 'actor_id', type: 'varchar', length: 64, nullable: true })
-  actorId: string | null;
-
-  @Column({ name: 'actor_name', type: 'varchar', length: 254, nullable: true })
-  actorName: string | null;
+  @Column(() => ActorColumns, { prefix: false })
+  actor: ActorColumns;
 
   /** Why an admin gave the renewal for free. */
   @Column({ type: 'text', nullable: true })

@@ -93,9 +93,7 @@ export class SubscriptionsService {
         amount: payment?.amount ?? 0,
         currency: payment?.currency ?? product.currency,
         paymentReference: payment?.reference ?? null,
-        actorType: actor.type,
-        actorId: actor.id,
-        actorName: actor.name,
+        actor,
         reason: settlement.reason,
         createdAt: now,
       });
@@ -169,9 +167,7 @@ export class SubscriptionsService {
         amount: payment.amount,
         currency: payment.currency,
         paymentReference: payment.reference,
-        actorType: actor.type,
-        actorId: actor.id,
-        actorName: actor.name,
+        actor,
         createdAt: now,
       });
       if (purchase === null) return this.storefrontPurchaseAgain(manager, licenseId, request.add, payment);

@@ -1,16 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ACTOR_TYPES, ActorType, LicenseEventEntity } from '../license-event.entity';
-
-class ActorResponseDto {
-  @ApiProperty({ enum: ACTOR_TYPES, example: 'staff' })
-  type: ActorType;
-
-  @ApiProperty({ nullable: true, type: String, description: 'Staff user id or API client id.' })
-  id: string | null;
-
-  @ApiProperty({ nullable: true, type: String, example: 'anna@cart-power.example' })
-  name: string | null;
-}
+import { LicenseEventEntity } from '../license-event.entity';
+import { ActorResponseDto } from './actor.response.dto';
 
 export class LicenseEventResponseDto {
   @ApiProperty({ example: '42', description: 'Increasing within the service.' })
@@ -44,7 +34,7 @@ export class LicenseEventResponseDto {
       id: event.id,
       type: event.type,
       occurredAt: event.occurredAt.toISOString(),
-      actor: { type: event.actorType, id: event.actorId, name: event.actorName },
+      actor: ActorResponseDto.from(event.actor),
       before: event.before,
       after: event.after,
       reason: event.reason,

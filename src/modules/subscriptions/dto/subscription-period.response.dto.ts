@@ -1,22 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ACTOR_TYPES, ActorType } from '../../history/license-event.entity';
+import { ActorResponseDto } from '../../history/dto/actor.response.dto';
 import { RENEWAL_BASES, RenewalBasis } from '../renewal.rules';
 import {
   SUBSCRIPTION_PERIOD_KINDS,
   SubscriptionPeriodEntity,
   SubscriptionPeriodKind,
 } from '../subscription-period.entity';
-
-class PeriodActorDto {
-  @ApiProperty({ enum: ACTOR_TYPES })
-  type: ActorType;
-
-  @ApiProperty({ type: String, nullable: true })
-  id: string | null;
-
-  @ApiProperty({ type: String, nullable: true, example: 'Main storefront' })
-  name: string | null;
-}
 
 /** One renewal: the months it bought, what was paid and who applied it. */
 export class SubscriptionPeriodResponseDto {
@@ -53,8 +42,8 @@ export class SubscriptionPeriodResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'order-100234-renewal' })
   paymentReference: string | null;
 
-  @ApiProperty({ type: PeriodActorDto })
-  actor: PeriodActorDto;
+  @ApiProperty({ type: ActorResponseDto })
+  actor: ActorResponseDto;
 
   @ApiProperty({ type: String, nullable: true, description: 'Why a free renewal was given.' })
   reason: string | null;
@@ -74,7 +63,7 @@ export class SubscriptionPeriodResponseDto {
       amount: period.amount,
       currency: period.currency,
       paymentReference: period.paymentReference,
-      actor: { type: period.actorType, id: period.actorId, name: period.actorName },
+      actor: ActorResponseDto.from(period.actor),
       reason: period.reason,
       createdAt: period.createdAt.toISOString(),
     };
