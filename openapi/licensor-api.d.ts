@@ -2714,6 +2714,9 @@ export interface operations {
     LicensesController_search: {
         parameters: {
             query?: {
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
                 /** @description `pending` is the delivery queue, by due time. */
                 status?: "pending" | "active" | "suspended" | "revoked";
                 vendor?: string;
@@ -2722,8 +2725,6 @@ export interface operations {
                 domain?: string;
                 /** @description Only pending licenses past their delivery due time. */
                 overdue?: boolean;
-                limit?: number;
-                offset?: number;
             };
             header?: never;
             path?: never;
@@ -3540,6 +3541,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description How many items to skip. */
                 offset?: number;
             };
             header?: never;
@@ -5297,15 +5299,15 @@ export interface operations {
     WebhookDeliveriesController_list: {
         parameters: {
             query?: {
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
                 /** @description Only deliveries in this state. */
                 status?: "pending" | "delivered" | "failed";
                 /** @description Only deliveries of events of this type. */
                 eventType?: "license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired";
                 /** @description Only deliveries to this webhook. */
                 webhookId?: string;
-                limit?: number;
-                /** @description How many deliveries to skip. */
-                offset?: number;
             };
             header?: never;
             path?: never;

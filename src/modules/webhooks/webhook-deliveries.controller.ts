@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/http/api-problems.decorator';
 import { UuidParam } from '../../common/http/uuid-param.decorator';
 import { Allow } from '../auth/access.decorators';
-import { DEFAULT_DELIVERIES_PAGE, ListDeliveriesQueryDto } from './dto/list-deliveries.query.dto';
+import { ListDeliveriesQueryDto } from './dto/list-deliveries.query.dto';
 import {
   WebhookDeliveryAttemptResponseDto,
   WebhookDeliveryDetailResponseDto,
@@ -29,8 +29,7 @@ export class WebhookDeliveriesController {
   @ApiOkResponse({ type: WebhookDeliveryListResponseDto })
   @ApiProblems('VALIDATION_FAILED')
   async list(@Query() query: ListDeliveriesQueryDto): Promise<WebhookDeliveryListResponseDto> {
-    const limit = query.limit ?? DEFAULT_DELIVERIES_PAGE;
-    const offset = query.offset ?? 0;
+    const { limit, offset } = query;
     const { items, total } = await this.webhooks.listDeliveries({
       status: query.status,
       eventType: query.eventType,

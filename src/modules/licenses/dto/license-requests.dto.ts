@@ -1,24 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
+import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { Trim } from '../../../common/validation/validation.decorators';
 import { LICENSE_STATUSES, LicenseStatus } from '../license.entity';
 import { isValidSuppliedKey } from '../license-key';
-
-/** Far beyond any real list; a larger number only makes PostgreSQL fail. */
-export const MAX_OFFSET = 10_000_000;
 
 export class DeliverLicenseDto {
   @ApiProperty({
@@ -46,7 +32,7 @@ export class ReasonDto {
   reason: string;
 }
 
-export class ListLicensesQueryDto {
+export class ListLicensesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: LICENSE_STATUSES, description: '`pending` is the delivery queue, by due time.' })
   @IsOptional()
   @IsIn(LICENSE_STATUSES)
@@ -74,20 +60,4 @@ export class ListLicensesQueryDto {
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdue?: boolean;
-
-  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: MAX_OFFSET })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_OFFSET)
-  offset: number = 0;
 }

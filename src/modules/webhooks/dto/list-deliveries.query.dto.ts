@@ -1,14 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { WEBHOOK_EVENT_TYPES, WebhookEventType } from '../webhook-event-types';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../webhook-delivery.entity';
-import { MAX_OFFSET } from '../../licenses/dto/license-requests.dto';
+import { PageQueryDto } from '../../../common/http/page-query.dto';
 
-export const MAX_DELIVERIES_PAGE = 100;
-export const DEFAULT_DELIVERIES_PAGE = 50;
-
-export class ListDeliveriesQueryDto {
+export class ListDeliveriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES, description: 'Only deliveries in this state.' })
   @IsOptional()
   @IsIn(DELIVERY_STATUSES)
@@ -23,26 +19,4 @@ export class ListDeliveriesQueryDto {
   @IsOptional()
   @IsUUID()
   webhookId?: string;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_DELIVERIES_PAGE, default: DEFAULT_DELIVERIES_PAGE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_DELIVERIES_PAGE)
-  limit?: number;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
-    maximum: MAX_OFFSET,
-    default: 0,
-    description: 'How many deliveries to skip.',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_OFFSET)
-  offset?: number;
 }
