@@ -2,6 +2,7 @@ import { DomainBindingService } from '../../src/modules/domains/domain-binding.s
 import { LicensesRepository } from '../../src/modules/licenses/licenses.repository';
 import { newProduct } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
+import { buyLicense } from '../support/orders';
 
 interface License {
   id: string;
@@ -26,7 +27,6 @@ describe('storefront domains: binding, changing, the change cap (e2e)', () => {
   let staff: string;
   let shopA: string;
   let shopB: string;
-  let orderCounter = 0;
   let domainCounter = 0;
   const sku = 'domains-addon';
 
@@ -46,19 +46,8 @@ describe('storefront domains: binding, changing, the change cap (e2e)', () => {
   const newDomain = (label = 'shop') => `${label}-${++domainCounter}.example.com`;
 
   /** A Cart-Power license of a new order of `shop`, optionally with a domain bound at issuance. */
-  const newLicense = async (item: { storefronts?: number; domain?: string } = {}, shop = shopA): Promise<License> => {
-    const response = await t
-      .http()
-      .post('/v1/orders')
-      .set('Authorization', shop)
-      .send({
-        orderId: `dom-${++orderCounter}`,
-        customer: { email: 'buyer@shop.example' },
-        items: [{ lineId: '1', sku, ...item }],
-      })
-      .expect(201);
-    return (response.body as { licenses: License[] }).licenses[0];
-  };
+  const newLicense = (item: { storefronts?: number; domain?: string } = {}, shop = shopA): Promise<License> =>
+    buyLicense<License>(t, shop, { sku, ...item });
 
   const bind = (licenseId: string, domain: unknown, auth = shopA) => {
     // Domains are listed oldest first: successive bindings get successive times.

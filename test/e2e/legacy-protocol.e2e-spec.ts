@@ -4,6 +4,7 @@ import { BackgroundWrites } from '../../src/modules/verification/background-writ
 import { newProduct } from '../support/factories';
 import { describeWithPhp, httpBuildQuery, phpUrlEncode, runPhp } from '../support/php';
 import { createTestApp, TestApp } from '../support/test-app';
+import { buyLicense } from '../support/orders';
 
 /** What every installed add-on runs on the answer; `TRUE` keeps it running. */
 const ADDON_STATUS = /<status>(.*)<\/status>/u;
@@ -24,7 +25,6 @@ describe('legacy add-on protocol /index.php (e2e)', () => {
   let staff: string;
   let shop: string;
   let baseUrl: string;
-  let orderCounter = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -51,18 +51,8 @@ describe('legacy add-on protocol /index.php (e2e)', () => {
     domains: string[];
   }
 
-  async function newLicense(item: { domain?: string; storefronts?: number } = {}): Promise<License> {
-    const response = await t
-      .http()
-      .post('/v1/orders')
-      .set('Authorization', shop)
-      .send({
-        orderId: `legacy-order-${++orderCounter}`,
-        customer: { email: 'buyer@shop.example' },
-        items: [{ lineId: '1', sku: SKU, ...item }],
-      })
-      .expect(201);
-    return response.body.licenses[0] as License;
+  function newLicense(item: { domain?: string; storefronts?: number } = {}): Promise<License> {
+    return buyLicense<License>(t, shop, { sku: SKU, ...item });
   }
 
   async function domainsOf(license: License): Promise<string[]> {

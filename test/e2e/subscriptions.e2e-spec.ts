@@ -4,6 +4,7 @@ import { MAX_MONEY_AMOUNT } from '../../src/common/money/money.decorators';
 import { ReminderJob } from '../../src/modules/subscriptions/reminder.job';
 import { newProduct } from '../support/factories';
 import { createTestApp, TEST_NOW, TestApp } from '../support/test-app';
+import { buyLicense } from '../support/orders';
 
 const DAY = 86_400_000;
 const at = (iso: string): Date => new Date(iso);
@@ -23,7 +24,6 @@ describe('update subscriptions: renewals, extra storefronts, downloads, reminder
   let staff: string;
   let shopA: string;
   let shopB: string;
-  let orderCounter = 0;
   // Priced like the Swagger examples: price 4900, extra storefront 2450, renewal 1900 USD for 12 months.
   const product = newProduct({ sku: 'subs-scroll', vendor: 'cart-power' });
   const manual = newProduct({ sku: 'subs-cs-cart', vendor: 'cs-cart' });
@@ -59,26 +59,17 @@ describe('update subscriptions: renewals, extra storefronts, downloads, reminder
   beforeEach(() => t.clock.set(TEST_NOW));
 
   /** A license of the product bought by Shop A, paid at `paidAt` (default: now). */
+  let paymentCounter = 0;
+
   async function buy(
     options: { paidAt?: string; sku?: string; domain?: string; auth?: string } = {},
   ): Promise<License> {
-    const item: Record<string, unknown> = { lineId: '1', sku: options.sku ?? product.sku };
+    const item: Record<string, unknown> = { sku: options.sku ?? product.sku };
     if (options.domain !== undefined) item.domain = options.domain;
-    const response = await t
-      .http()
-      .post('/v1/orders')
-      .set('Authorization', options.auth ?? shopA)
-      .send({
-        orderId: `subs-order-${++orderCounter}`,
-        ...(options.paidAt === undefined ? {} : { paidAt: options.paidAt }),
-        customer: { email: 'buyer@shop.example' },
-        items: [item],
-      })
-      .expect(201);
-    return response.body.licenses[0] as License;
+    return buyLicense<License>(t, options.auth ?? shopA, item, { paidAt: options.paidAt });
   }
 
-  const payment = (amount: number, currency = 'USD', reference = `payment-${++orderCounter}`) => ({
+  const payment = (amount: number, currency = 'USD', reference = `payment-${++paymentCounter}`) => ({
     reference,
     amount,
     currency,

@@ -4,6 +4,7 @@ import { BackgroundWrites } from '../../src/modules/verification/background-writ
 import { VerificationService } from '../../src/modules/verification/verification.service';
 import { newProduct } from '../support/factories';
 import { createTestApp, TEST_NOW, TestApp } from '../support/test-app';
+import { buyLicense } from '../support/orders';
 
 const CUSTOMER = { email: 'private.buyer@shop.example', name: 'Private Buyer Name' };
 const DAY = 86_400_000;
@@ -14,7 +15,6 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
   let admin: string;
   let staff: string;
   let shop: string;
-  let orderCounter = 0;
 
   const products = {
     scroll: { sku: 'cp-verify-scroll', vendor: 'cart-power', addonId: 'cp_verify_scroll' },
@@ -43,16 +43,8 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
     orderId: string;
   }
 
-  const issue = async (item: Record<string, unknown>): Promise<IssuedLicense> => {
-    const orderId = `verify-order-${++orderCounter}`;
-    const response = await t
-      .http()
-      .post('/v1/orders')
-      .set('Authorization', shop)
-      .send({ orderId, customer: CUSTOMER, items: [{ lineId: '1', ...item }] })
-      .expect(201);
-    return response.body.licenses[0] as IssuedLicense;
-  };
+  const issue = (item: Record<string, unknown>): Promise<IssuedLicense> =>
+    buyLicense<IssuedLicense>(t, shop, item, { customer: CUSTOMER });
   const issueScroll = async (extra: Record<string, unknown> = {}) => {
     const license = await issue({ sku: products.scroll.sku, ...extra });
     return { ...license, key: license.key as string };
