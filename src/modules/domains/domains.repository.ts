@@ -7,19 +7,6 @@ import { DOMAIN_CHANGES_PER_LICENSE } from '../licenses/license.rules';
 /** Named queries of bound domains and the change counters; no rules. Every method joins the caller's transaction. */
 @Injectable()
 export class DomainsRepository {
-  /** Oldest first, as the license answer lists them. */
-  async boundDomains(manager: EntityManager, licenseId: string): Promise<string[]> {
-    const rows = await manager.find(LicenseDomainEntity, {
-      where: { licenseId },
-      order: { boundAt: 'ASC', id: 'ASC' },
-    });
-    return rows.map((row) => row.domain);
-  }
-
-  async insert(manager: EntityManager, licenseId: string, domain: string, boundAt: Date): Promise<void> {
-    await manager.insert(LicenseDomainEntity, { licenseId, domain, boundAt });
-  }
-
   /** The slot of `from` now holds `to`. */
   async replace(manager: EntityManager, licenseId: string, from: string, to: string, boundAt: Date): Promise<void> {
     await manager.update(LicenseDomainEntity, { licenseId, domain: from }, { domain: to, boundAt });

@@ -62,7 +62,7 @@ export class DomainsService {
     const current = this.domainNames.normalize(currentInput);
     return this.transactions.run(async (manager) => {
       const license = await this.lockChangeable(manager, principal, licenseId);
-      const bound = await this.domains.boundDomains(manager, licenseId);
+      const bound = await this.licenses.boundDomains(manager, licenseId);
       // Only a public domain is ever bound.
       if (current.kind !== 'public') throw notBound(licenseId, currentInput, bound);
       const from = current.domain;

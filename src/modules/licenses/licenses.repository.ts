@@ -53,6 +53,11 @@ export class LicensesRepository {
     return entity;
   }
 
+  /** The license's bound domains, oldest first, as its answer lists them. */
+  async boundDomains(manager: EntityManager, licenseId: string): Promise<string[]> {
+    return (await this.domainsOf(manager, [licenseId])).get(licenseId) ?? [];
+  }
+
   async insertDomain(manager: EntityManager, licenseId: string, domain: string, boundAt: Date): Promise<void> {
     await manager.insert(LicenseDomainEntity, { licenseId, domain, boundAt });
   }

@@ -27,7 +27,7 @@ export class VerificationRepository {
     const rows: FactsRow[] = await manager.query(
       `SELECT l.id, l.status, l.storefronts, l.updates_until, p.sku, p.addon_id,
               ARRAY(SELECT d.domain::text FROM license_domains d WHERE d.license_id = l.id
-                    ORDER BY d.bound_at, d.id) AS domains,
+                    ORDER BY d.bound_at, d.domain) AS domains,
               r.released_at, r.security_fix
          FROM licenses l
          JOIN products p ON p.id = l.product_id
