@@ -1,4 +1,4 @@
-import { installationReport } from './installation-report';
+import { gatherReport, InstallationChange, InstallationReport, installationReport } from './installation-report';
 
 describe('installationReport', () => {
   const seenAt = new Date('2026-03-02T09:00:00Z');
@@ -41,5 +41,49 @@ describe('installationReport', () => {
       edition: null,
       dispatch: 'check_license_20.check',
     });
+  });
+});
+
+describe('gatherReport', () => {
+  const report = (seconds: number, fields: Partial<InstallationReport> = {}): InstallationReport => ({
+    licenseId: 'license-1',
+    product: 'cp_scroll',
+    hosts: ['a.com'],
+    addonVersion: null,
+    platformVersion: null,
+    edition: null,
+    clientIp: '203.0.113.7',
+    channel: 'api',
+    dispatch: null,
+    code: 'VALID',
+    seenAt: new Date(Date.UTC(2026, 2, 2, 9, 0, seconds)),
+    ...fields,
+  });
+
+  it('merges the reports of one row as the upsert does, and keeps other rows apart', () => {
+    const pending = new Map<string, InstallationChange>();
+    gatherReport(pending, report(5, { addonVersion: '1.0', edition: 'ultimate', code: 'VALID' }));
+    gatherReport(pending, report(3, { addonVersion: '1.1', clientIp: '198.51.100.1', code: 'DOMAIN_MISMATCH' }));
+    gatherReport(pending, report(4, { hosts: ['a.com', 'b.com'] }));
+    gatherReport(pending, report(6, { licenseId: null }));
+    expect([...pending.values()]).toEqual([
+      {
+        licenseId: 'license-1',
+        product: 'cp_scroll',
+        host: 'a.com',
+        addonVersion: '1.1',
+        platformVersion: null,
+        edition: 'ultimate',
+        clientIp: '203.0.113.7',
+        channel: 'api',
+        dispatch: null,
+        code: 'VALID',
+        calls: 3,
+        firstSeenAt: new Date(Date.UTC(2026, 2, 2, 9, 0, 3)),
+        lastSeenAt: new Date(Date.UTC(2026, 2, 2, 9, 0, 5)),
+      },
+      expect.objectContaining({ licenseId: 'license-1', host: 'b.com', calls: 1 }),
+      expect.objectContaining({ licenseId: null, host: 'a.com', calls: 1 }),
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { VerificationCode } from './verification.rules';
 export interface InstallationReport {
   licenseId: string | null;
   product: string;
-  /** Distinct and sorted, so that concurrent upserts of the same hosts lock their rows in the same order. */
+  /** Distinct and sorted. */
   hosts: string[];
   addonVersion: string | null;
   platformVersion: string | null;
@@ -16,6 +16,17 @@ export interface InstallationReport {
   dispatch: string | null;
   code: VerificationCode;
   seenAt: Date;
+}
+
+/**
+ * One row of the `installations` table as the reports since the last write make it: written by one upsert
+ * that adds `calls` to the row's count (see InstallationsRepository.upsert).
+ */
+export interface InstallationChange extends Omit<InstallationReport, 'hosts' | 'seenAt'> {
+  host: string;
+  calls: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
 }
 
 export interface CheckSeen {
@@ -61,6 +72,35 @@ export function installationReport(check: CheckSeen): InstallationReport {
     code: check.code,
     seenAt: check.seenAt,
   };
+}
+
+/**
+ * Adds a report to the changes not written yet, keyed by the table's unique (license, product, host): a host
+ * reported again is merged as the upsert merges it into the row (the last non-empty versions, the last
+ * address, channel, dispatch and code, the calls added up), so the table ends up the same whether reports
+ * are written one by one or gathered.
+ */
+export function gatherReport(pending: Map<string, InstallationChange>, report: InstallationReport): void {
+  const { hosts, seenAt, ...fields } = report;
+  for (const host of hosts) {
+    const key = JSON.stringify([report.licenseId, report.product, host]);
+    const earlier = pending.get(key);
+    pending.set(
+      key,
+      earlier === undefined
+        ? { ...fields, host, calls: 1, firstSeenAt: seenAt, lastSeenAt: seenAt }
+        : {
+            ...fields,
+            host,
+            addonVersion: fields.addonVersion ?? earlier.addonVersion,
+            platformVersion: fields.platformVersion ?? earlier.platformVersion,
+            edition: fields.edition ?? earlier.edition,
+            calls: earlier.calls + 1,
+            firstSeenAt: seenAt < earlier.firstSeenAt ? seenAt : earlier.firstSeenAt,
+            lastSeenAt: seenAt > earlier.lastSeenAt ? seenAt : earlier.lastSeenAt,
+          },
+    );
+  }
 }
 
 function clip(value: string, length: number): string {

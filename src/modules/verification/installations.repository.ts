@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { InstallationEntity } from './installation.entity';
-import { InstallationReport } from './installation-report';
+import { InstallationChange } from './installation-report';
 
 /** Known keys have one row per license, product and host; unknown keys one per product and host. */
 const CONFLICT_TARGET = {
   known: '(license_id, product, host) WHERE license_id IS NOT NULL',
   unknown: '(product, host) WHERE license_id IS NULL',
 };
+
+/** The order of the unique indexes: license (unknown keys first), product, host. */
+function byRow(a: InstallationChange, b: InstallationChange): number {
+  return compare(a.licenseId ?? '', b.licenseId ?? '') || compare(a.product, b.product) || compare(a.host, b.host);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 export interface InstallationStats {
   total: number;
@@ -18,13 +27,31 @@ export interface InstallationStats {
 /** Named queries of installation reports; no rules. */
 @Injectable()
 export class InstallationsRepository {
-  /** Inserts or refreshes the row of every host of the report, in one statement. */
-  async upsert(manager: EntityManager, report: InstallationReport): Promise<void> {
+  /**
+   * Inserts or refreshes the rows of `changes` (at most one per row), one statement for those of known
+   * licenses and one for unknown keys, each in the order of the unique index, so that two instances writing
+   * the same rows at once lock them in the same order.
+   */
+  async upsert(manager: EntityManager, changes: readonly InstallationChange[]): Promise<void> {
+    const ordered = [...changes].sort(byRow);
+    for (const [known, target] of [
+      [true, CONFLICT_TARGET.known],
+      [false, CONFLICT_TARGET.unknown],
+    ] as const) {
+      const rows = ordered.filter((change) => (change.licenseId !== null) === known);
+      if (rows.length > 0) await this.upsertRows(manager, rows, target);
+    }
+  }
+
+  private async upsertRows(manager: EntityManager, rows: InstallationChange[], conflictTarget: string): Promise<void> {
+    const column = <K extends keyof InstallationChange>(key: K) => rows.map((row) => row[key]);
     await manager.query(
       `INSERT INTO installations (license_id, product, host, addon_version, platform_version, edition, client_ip,
                                   channel, dispatch, last_code, call_count, first_seen_at, last_seen_at)
-       SELECT $1::uuid, $2, host, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11 FROM unnest($3::varchar[]) AS host
-       ON CONFLICT ${report.licenseId === null ? CONFLICT_TARGET.unknown : CONFLICT_TARGET.known} DO UPDATE SET
+       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[],
+                            $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::int[],
+                            $12::timestamptz[], $13::timestamptz[])
+       ON CONFLICT ${conflictTarget} DO UPDATE SET
          addon_version = COALESCE(EXCLUDED.addon_version, installations.addon_version),
          platform_version = COALESCE(EXCLUDED.platform_version, installations.platform_version),
          edition = COALESCE(EXCLUDED.edition, installations.edition),
@@ -32,20 +59,23 @@ export class InstallationsRepository {
          channel = EXCLUDED.channel,
          dispatch = EXCLUDED.dispatch,
          last_code = EXCLUDED.last_code,
-         call_count = installations.call_count + 1,
+         call_count = installations.call_count + EXCLUDED.call_count,
+         first_seen_at = LEAST(installations.first_seen_at, EXCLUDED.first_seen_at),
          last_seen_at = GREATEST(installations.last_seen_at, EXCLUDED.last_seen_at)`,
       [
-        report.licenseId,
-        report.product,
-        report.hosts,
-        report.addonVersion,
-        report.platformVersion,
-        report.edition,
-        report.clientIp,
-        report.channel,
-        report.dispatch,
-        report.code,
-        report.seenAt,
+        column('licenseId'),
+        column('product'),
+        column('host'),
+        column('addonVersion'),
+        column('platformVersion'),
+        column('edition'),
+        column('clientIp'),
+        column('channel'),
+        column('dispatch'),
+        column('code'),
+        column('calls'),
+        column('firstSeenAt'),
+        column('lastSeenAt'),
       ],
     );
   }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fixedWindow, withinLimits } from './rate-limit.rules';
+import { fixedWindow, UnsyncedCalls, WindowCounts, withinLimits } from './rate-limit.rules';
 
 describe('fixedWindow', () => {
   it.each([
@@ -56,5 +56,59 @@ describe('withinLimits', () => {
     ],
   ])('%j → %p', (counts, allowed) => {
     expect(withinLimits(counts)).toBe(allowed);
+  });
+});
+
+describe('WindowCounts', () => {
+  it('counts each call on top of the shared count, and keeps calls made during a sync unsynced', () => {
+    const counts = new WindowCounts(0);
+    expect(counts.count(['ip', 'key'])).toEqual([1, 1]);
+    expect(counts.count(['ip'])).toEqual([2]);
+    const sent = counts.unsynced();
+    expect(sent).toEqual([
+      { bucket: 'ip', calls: 2 },
+      { bucket: 'key', calls: 1 },
+    ]);
+    // Another instance counted 10 calls of the address; one more call arrives while the upsert runs.
+    expect(counts.count(['ip'])).toEqual([3]);
+    counts.synced(
+      sent,
+      new Map([
+        ['ip', 12],
+        ['key', 1],
+      ]),
+    );
+    expect(counts.unsynced()).toEqual([{ bucket: 'ip', calls: 1 }]);
+    expect(counts.count(['ip', 'key'])).toEqual([14, 2]);
+  });
+
+  it('loses no call and counts none twice, however counting and syncs interleave', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant('count' as const), fc.constant('send' as const), fc.constant('ack' as const))),
+        (steps) => {
+          const counts = new WindowCounts(0);
+          let table = 0;
+          let calls = 0;
+          let inFlight: UnsyncedCalls[] | undefined;
+          for (const step of steps) {
+            if (step === 'count') {
+              calls += 1;
+              // What the instance decides on is exactly every call counted so far.
+              expect(counts.count(['b'])).toEqual([calls]);
+            } else if (step === 'send' && inFlight === undefined) {
+              inFlight = counts.unsynced();
+              table += inFlight.reduce((sum, sent) => sum + sent.calls, 0);
+            } else if (step === 'ack' && inFlight !== undefined) {
+              counts.synced(inFlight, new Map([['b', table]]));
+              inFlight = undefined;
+            }
+          }
+          const pending = counts.unsynced().reduce((sum, sent) => sum + sent.calls, 0);
+          const unacknowledged = inFlight?.reduce((sum, sent) => sum + sent.calls, 0) ?? 0;
+          expect(table + pending - unacknowledged).toBe(calls);
+        },
+      ),
+    );
   });
 });

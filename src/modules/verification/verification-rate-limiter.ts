@@ -7,18 +7,22 @@ import { DomainError } from '../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { normalizeLicenseKey } from '../licenses/license-key';
 import { BackgroundWrites } from './background-writes';
-import { fixedWindow, withinLimits } from './rate-limit.rules';
+import { fixedWindow, WindowCounts, withinLimits } from './rate-limit.rules';
 
 /**
  * The per-minute limits of verification, per client address (`VERIFY_RATE_LIMIT_PER_IP`) and per license key
  * (`VERIFY_RATE_LIMIT_PER_KEY`), over both channels together: the verify API and the legacy check count alike.
  *
  * Counters live in PostgreSQL (the UNLOGGED `rate_limit_counters` table), so every instance sees the same
- * counts; one upsert counts a call in both buckets and returns the counts. Windows are fixed minutes of the
- * Clock. Keys are counted under their SHA-256, so the table holds none in clear.
+ * counts. A check does not wait for them: the instance counts it in memory on top of the shared counts it
+ * knows ({@link WindowCounts}) and decides at once; a background write ({@link BackgroundWrites}, every 200 ms)
+ * adds its new calls to the table in one upsert and reads the totals back. One instance's own calls are thus counted exactly, and
+ * other instances' calls are seen one sync late. Windows are fixed minutes of the Clock. Keys are counted
+ * under their SHA-256, so neither memory nor the table holds one in clear.
  */
 @Injectable()
 export class VerificationRateLimiter {
+  private counts = new WindowCounts(0);
   /** The start of the last window this instance pruned the counters before. */
   private prunedBefore = 0;
 
@@ -26,28 +30,29 @@ export class VerificationRateLimiter {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly background: BackgroundWrites,
-  ) {}
+    background: BackgroundWrites,
+  ) {
+    background.register('rate-limit counts', () => this.sync());
+  }
 
   /**
    * Counts one call from `clientIp` with `licenseKey` (none when the request could not be read); throws
    * DomainError RATE_LIMITED with `retryAfterSeconds` (sent as `Retry-After`) when either count is over its
    * limit. Refused calls count too, so a client that does not wait stays refused for the rest of the window.
    */
-  async consume(clientIp: string, licenseKey?: string): Promise<void> {
+  consume(clientIp: string, licenseKey?: string): void {
     const { perIp, perKey } = this.config.verifyRateLimits;
     const window = fixedWindow(this.clock.now());
-    const limits = new Map<string, number>([[`verify:ip:${clientIp.slice(0, 64)}`, perIp]]);
-    if (licenseKey !== undefined) limits.set(`verify:key:${keyDigest(licenseKey)}`, perKey);
-    const rows: { bucket: string; hits: number }[] = await this.dataSource.query(
-      `INSERT INTO rate_limit_counters (bucket, window_start, hits)
-       SELECT bucket, $2, 1 FROM unnest($1::varchar[]) AS bucket
-       ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
-       RETURNING bucket, hits`,
-      [[...limits.keys()].sort(), window.start],
-    );
-    this.pruneBefore(window.start);
-    if (!withinLimits(rows.map(({ bucket, hits }) => ({ hits, limit: limits.get(bucket) ?? 0 })))) {
+    // A new window starts from zero; the calls of the last one that were not synced yet no longer matter.
+    if (window.start.getTime() !== this.counts.start) this.counts = new WindowCounts(window.start.getTime());
+    const buckets = [`verify:ip:${clientIp.slice(0, 64)}`];
+    const limits = [perIp];
+    if (licenseKey !== undefined) {
+      buckets.push(`verify:key:${keyDigest(licenseKey)}`);
+      limits.push(perKey);
+    }
+    const hits = this.counts.count(buckets);
+    if (!withinLimits(hits.map((count, i) => ({ hits: count, limit: limits[i] })))) {
       throw new DomainError(
         'RATE_LIMITED',
         `Too many license checks from this address or for this key; retry in ${window.retryAfterSeconds} s.`,
@@ -56,13 +61,27 @@ export class VerificationRateLimiter {
     }
   }
 
-  /** Once per window and instance, drops the counters of past windows; nobody waits for it. */
-  private pruneBefore(windowStart: Date): void {
+  /** Adds this instance's new calls to the shared counters and learns every instance's totals. */
+  private async sync(): Promise<void> {
+    const counts = this.counts;
+    await this.pruneBefore(new Date(counts.start));
+    const sent = counts.unsynced();
+    if (sent.length === 0) return;
+    const rows: { bucket: string; hits: number }[] = await this.dataSource.query(
+      `INSERT INTO rate_limit_counters (bucket, window_start, hits)
+       SELECT bucket, $3, calls FROM unnest($1::varchar[], $2::int[]) AS sent(bucket, calls)
+       ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + EXCLUDED.hits
+       RETURNING bucket, hits`,
+      [sent.map((unsynced) => unsynced.bucket), sent.map((unsynced) => unsynced.calls), new Date(counts.start)],
+    );
+    counts.synced(sent, new Map(rows.map(({ bucket, hits }) => [bucket, hits])));
+  }
+
+  /** Once per window and instance, drops the counters of past windows. */
+  private async pruneBefore(windowStart: Date): Promise<void> {
     if (windowStart.getTime() <= this.prunedBefore) return;
     this.prunedBefore = windowStart.getTime();
-    this.background.start('pruning old rate-limit counters', () =>
-      this.dataSource.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [windowStart]),
-    );
+    await this.dataSource.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [windowStart]);
   }
 }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DomainsModule } from '../domains/domains.module';
 import { LicensesModule } from '../licenses/licenses.module';
 import { BackgroundWrites } from './background-writes';
+import { InstallationReports } from './installation-reports';
 import { InstallationsRepository } from './installations.repository';
 import { InstallationsService } from './installations.service';
 import { LegacyController } from './legacy/legacy.controller';
@@ -27,6 +28,7 @@ import { VerificationService } from './verification.service';
     LicenseTokenSigner,
     InstallationsService,
     InstallationsRepository,
+    InstallationReports,
     BackgroundWrites,
   ],
   exports: [VerificationService, VerificationRateLimiter, BackgroundWrites, LicenseTokenSigner],

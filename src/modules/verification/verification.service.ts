@@ -9,10 +9,9 @@ import { DomainBindingService } from '../domains/domain-binding.service';
 import { Actor } from '../history/actor';
 import { normalizeLicenseKey } from '../licenses/license-key';
 import { LicensesRepository } from '../licenses/licenses.repository';
-import { BackgroundWrites } from './background-writes';
 import { installationReport } from './installation-report';
 import { VerificationChannel } from './installation.entity';
-import { InstallationsRepository } from './installations.repository';
+import { InstallationReports } from './installation-reports';
 import { buildTokenClaims } from './license-token.rules';
 import { LicenseTokenSigner } from './license-token.signer';
 import { VerificationMetrics } from './verification.metrics';
@@ -61,10 +60,11 @@ export interface VerificationResult {
  * Verification of a license key for a product on storefront hosts, for the verify API and the legacy add-on
  * protocol alike (the order of checks is {@link decideVerification}'s).
  *
- * Each call costs the same whether the key exists or not: the rate-limit upsert and one read of every fact;
- * only the first activation of a license (a public host bound into a free slot) adds a transaction, which
- * locks the license row, decides again on what it then reads, and binds through DomainBindingService. The
- * installation report is written after the answer (see {@link BackgroundWrites}).
+ * Each call costs the same whether the key exists or not: one read of every fact, nothing cached, so a revoke or
+ * a domain change is seen by the next check on every instance. Only the first activation of a license (a
+ * public host bound into a free slot) adds a transaction, which locks the license row, decides again on what it
+ * then reads, and binds through DomainBindingService. The rate-limit counts and the installation report are
+ * kept in memory and written in the background (see {@link BackgroundWrites}).
  *
  * Call it outside any transaction: it reads through the pool.
  */
@@ -76,12 +76,11 @@ export class VerificationService {
     private readonly repository: VerificationRepository,
     private readonly licenses: LicensesRepository,
     private readonly binding: DomainBindingService,
-    private readonly installations: InstallationsRepository,
+    private readonly installationReports: InstallationReports,
     private readonly normalizer: DomainNormalizer,
     private readonly limiter: VerificationRateLimiter,
     private readonly signer: LicenseTokenSigner,
     private readonly metrics: VerificationMetrics,
-    private readonly background: BackgroundWrites,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -91,7 +90,7 @@ export class VerificationService {
    * `retryAfterSeconds`, sent as `Retry-After`) when one is exceeded. Every other outcome is an answer.
    */
   async verify(request: VerificationRequest): Promise<VerificationResult> {
-    await this.limiter.consume(request.clientIp, request.licenseKey);
+    this.limiter.consume(request.clientIp, request.licenseKey);
     const keyLookup = normalizeLicenseKey(request.licenseKey);
     const version = request.version ?? null;
     const hosts = request.domains.map((sent) => ({ sent, normalized: this.normalizer.normalize(sent) }));
@@ -129,7 +128,7 @@ export class VerificationService {
       code: result.code,
       seenAt: now,
     });
-    this.background.start('installation report', () => this.installations.upsert(this.dataSource.manager, report));
+    this.installationReports.record(report);
     return result;
   }
 
