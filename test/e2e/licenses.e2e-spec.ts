@@ -386,13 +386,25 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
           events: ['license.issued', 'license.domain_bound', 'license.delivered'],
         })
         .expect(201);
-      const placed = await place(
-        order([
-          { lineId: '1', sku: 'cp-scroll', domain: 'hooks.example.com' },
-          { lineId: '2', sku: 'cs-cart-ultimate' },
-        ]),
-      ).expect(201);
+      const body = order([
+        { lineId: '1', sku: 'cp-scroll', domain: 'hooks.example.com' },
+        { lineId: '2', sku: 'cs-cart-ultimate' },
+      ]);
+      const placed = await place(body).expect(201);
       const [instant, manual] = placed.body.licenses as { id: string }[];
+      // Issuance builds its answer and the events' licenses instead of reading them back: they must be what a
+      // read gives.
+      const repeated = await place(body).expect(200);
+      expect(repeated.body).toEqual(placed.body);
+      await t.app.get(WebhookDispatcher).runOnce();
+      const licenseOf = (type: string, id: string) =>
+        receiver
+          .at('/licensor')
+          .map((request) => JSON.parse(request.body) as { type: string; data: { license: { id: string } } })
+          .find((event) => event.type === type && event.data.license.id === id)?.data.license;
+      expect(licenseOf('license.issued', instant.id)).toEqual({ ...instant, domains: [] });
+      expect(licenseOf('license.domain_bound', instant.id)).toEqual(instant);
+      expect(licenseOf('license.issued', manual.id)).toEqual(manual);
       await t
         .http()
         .post(`/v1/licenses/${manual.id}/delivery`)

@@ -5,7 +5,7 @@ import { HistoryService, NewLicenseEvent } from '../history/history.service';
 import { isWebhookEventType } from '../webhooks/webhook-event-types';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { licenseView } from './license-view';
-import { LicensesRepository } from './licenses.repository';
+import { LicenseRecord, LicensesRepository } from './licenses.repository';
 
 /** A change of a license: its history event type is also sent to webhooks as `license.<type>` where one exists. */
 export type LicenseChange = NewLicenseEvent;
@@ -24,11 +24,15 @@ export class LicenseChangeRecorder {
     private readonly clock: Clock,
   ) {}
 
-  async record(manager: EntityManager, change: LicenseChange): Promise<void> {
+  /**
+   * `current` is the license as the change left it, when the caller holds it already (issuance builds it):
+   * otherwise it is read back.
+   */
+  async record(manager: EntityManager, change: LicenseChange, current?: LicenseRecord): Promise<void> {
     await this.history.record(manager, change);
     const webhookType = `license.${change.type}`;
     if (!isWebhookEventType(webhookType)) return;
-    const record = await this.licenses.findOne(manager, { licenseId: change.licenseId });
+    const record = current ?? (await this.licenses.findOne(manager, { licenseId: change.licenseId }));
     if (record === undefined) return;
     await this.outbox.enqueue(manager, {
       type: webhookType,

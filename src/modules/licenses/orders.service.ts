@@ -18,7 +18,7 @@ import { planIssuance } from './issuance.rules';
 import { LicenseChangeRecorder } from './license-change-recorder';
 import { generateLicenseKey, normalizeLicenseKey } from './license-key';
 import { licenseView } from './license-view';
-import { LicensesRepository } from './licenses.repository';
+import { LicenseRecord, LicensesRepository } from './licenses.repository';
 
 type Storefront = Extract<Principal, { kind: 'storefront' }>;
 
@@ -78,10 +78,18 @@ export class OrdersService {
         }
         return { created: false, licenses: await this.orderLicenses(manager, order.orderId, now) };
       }
+      const issued: LicenseRecord[] = [];
       for (const index of order.items.keys()) {
-        await this.issue(manager, storefront, order, index, paidAt, domains[index]);
+        issued.push(await this.issue(manager, storefront, order, index, paidAt, domains[index]));
       }
-      return { created: true, licenses: await this.orderLicenses(manager, order.orderId, now) };
+      // In the order a repeat of the order reads them back in.
+      issued.sort(
+        (a, b) =>
+          a.license.createdAt.getTime() - b.license.createdAt.getTime() ||
+          compare(a.license.lineId, b.license.lineId) ||
+          compare(a.license.id, b.license.id),
+      );
+      return { created: true, licenses: issued.map((record) => licenseView(record, now)) };
     });
     // Counted once committed: a rolled-back order issued nothing.
     if (outcome.created) {
@@ -125,7 +133,7 @@ export class OrdersService {
     index: number,
     paidAt: Date,
     domain: string | undefined,
-  ): Promise<void> {
+  ): Promise<LicenseRecord> {
     const item = order.items[index];
     const product = await this.catalog.findProductBySku(item.sku, manager);
     const vendor = product && (await this.catalog.findVendor(product.vendorCode, manager));
@@ -158,28 +166,43 @@ export class OrdersService {
       updatedAt: now,
     });
     const actor = actorOf(storefront);
-    await this.changes.record(manager, {
-      licenseId: license.id,
-      type: 'issued',
-      actor,
-      after: {
-        status: plan.status,
-        productSku: product.sku,
-        storefronts: license.storefronts,
-        updatesUntil: plan.updatesUntil.toISOString(),
-        deliveryDueAt: plan.deliveryDueAt?.toISOString() ?? null,
+    // The license as each change leaves it, built here rather than read back: issuance is the hot write path.
+    const issued: LicenseRecord = { license, productSku: product.sku, domains: [] };
+    await this.changes.record(
+      manager,
+      {
+        licenseId: license.id,
+        type: 'issued',
+        actor,
+        after: {
+          status: plan.status,
+          productSku: product.sku,
+          storefronts: license.storefronts,
+          updatesUntil: plan.updatesUntil.toISOString(),
+          deliveryDueAt: plan.deliveryDueAt?.toISOString() ?? null,
+        },
       },
-    });
-    if (domain !== undefined) {
-      await this.licenses.insertDomain(manager, license.id, domain, now);
-      await this.changes.record(manager, { licenseId: license.id, type: 'domain_bound', actor, after: { domain } });
-    }
+      issued,
+    );
+    if (domain === undefined) return issued;
+    await this.licenses.insertDomain(manager, license.id, domain, now);
+    const bound: LicenseRecord = { ...issued, domains: [domain] };
+    await this.changes.record(
+      manager,
+      { licenseId: license.id, type: 'domain_bound', actor, after: { domain } },
+      bound,
+    );
+    return bound;
   }
 
   private async orderLicenses(manager: EntityManager, orderId: string, now: Date): Promise<LicenseResponseDto[]> {
     const records = await this.licenses.find(manager, { orderId });
     return records.map((record) => licenseView(record, now));
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** How far ahead of our clock a shop's payment time may be: its clock may run a little fast, no more. */

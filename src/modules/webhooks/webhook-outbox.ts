@@ -33,8 +33,7 @@ export class WebhookOutbox {
     const id = randomUUID();
     const createdAt = this.clock.now();
     const payload = JSON.stringify({ id, type: event.type, createdAt: createdAt.toISOString(), data: event.data });
-    await this.repository.insertEvent({ id, type: event.type, payload, createdAt }, manager);
-    await this.repository.insertDeliveriesForEvent({ id, type: event.type }, createdAt, manager);
+    await this.repository.insertEventWithDeliveries({ id, type: event.type, payload, createdAt }, manager);
     return id;
   }
 }

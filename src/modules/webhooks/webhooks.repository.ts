@@ -113,28 +113,21 @@ export class WebhooksRepository {
 
   // The outbox
 
-  async insertEvent(row: WebhookEventEntity, manager: EntityManager): Promise<void> {
-    await manager.getRepository(WebhookEventEntity).insert(row);
-  }
-
   /**
-   * One pending delivery, due at once, per enabled subscription whose events contain the event's type or
-   * `*`; returns how many were written.
+   * Writes the event and one pending delivery, due at its creation, per enabled subscription whose events
+   * contain its type or `*`, in one statement: the outbox adds a single round trip to the change it reports.
    */
-  async insertDeliveriesForEvent(
-    event: { id: string; type: string },
-    at: Date,
-    manager: EntityManager,
-  ): Promise<number> {
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO "webhook_deliveries" ("event_id", "subscription_id", "status", "attempt_count", "next_attempt_at", "created_at")
-       SELECT $1, s."id", 'pending', 0, $3, $3
-         FROM "webhook_subscriptions" s
-        WHERE s."disabled_at" IS NULL AND s."events" && ARRAY[$2::text, '*']
-       RETURNING "id"`,
-      [event.id, event.type, at],
+  async insertEventWithDeliveries(event: WebhookEventEntity, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `WITH "event" AS (
+         INSERT INTO "webhook_events" ("id", "type", "payload", "created_at") VALUES ($1, $2, $3, $4) RETURNING "id"
+       )
+       INSERT INTO "webhook_deliveries" ("event_id", "subscription_id", "status", "attempt_count", "next_attempt_at", "created_at")
+       SELECT "event"."id", s."id", 'pending', 0, $4, $4
+         FROM "event", "webhook_subscriptions" s
+        WHERE s."disabled_at" IS NULL AND s."events" && ARRAY[$2::text, '*']`,
+      [event.id, event.type, event.payload, event.createdAt],
     );
-    return rows.length;
   }
 
   // The dispatcher
