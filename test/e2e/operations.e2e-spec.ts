@@ -1,6 +1,12 @@
+import { createPrivateKey } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { Test } from 'supertest';
 import { MetricsService } from '../../src/common/metrics/metrics.service';
+import { normalizeLicenseKey } from '../../src/modules/licenses/license-key';
 import { withServer } from '../support/database';
+import { newProduct } from '../support/factories';
+import { buyLicense } from '../support/orders';
+import { httpBuildQuery, phpUrlEncode } from '../support/php';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /** Everything the app logs, as pino wrote it (one JSON document per line). */
@@ -36,7 +42,8 @@ interface LogEntry {
   msg: string;
   context?: string;
   requestId?: string;
-  req?: { id: string; method: string; path: string };
+  req?: { id: string; method: string };
+  route?: string;
   res?: { statusCode: number };
   err?: { message: string };
 }
@@ -223,7 +230,8 @@ describe('Operations', () => {
       const requestId = response.headers['x-request-id'];
       expect(requestId).toMatch(UUID);
       const line = await logs.waitFor((entry) => entry.req?.id === requestId && entry.msg === 'request completed');
-      expect(line.req).toEqual({ id: requestId, method: 'GET', path: '/health' });
+      expect(line.req).toEqual({ id: requestId, method: 'GET' });
+      expect(line.route).toBe('/health');
       expect(line.res).toEqual({ statusCode: 200 });
     });
 
@@ -236,6 +244,7 @@ describe('Operations', () => {
         (entry) => entry.req?.id === 'upstream-trace.42_a' && entry.msg === 'request completed',
       );
       expect(line.res).toEqual({ statusCode: 404 });
+      expect(line.route).toBe('unmatched');
     });
 
     it('replaces an X-Request-Id that is not a plain token', async () => {
@@ -260,7 +269,8 @@ describe('Operations', () => {
 
       const requestId = response.headers['x-request-id'];
       const line = await logs.waitFor((entry) => entry.req?.id === requestId && entry.msg === 'request completed');
-      expect(line.req).toEqual({ id: requestId, method: 'POST', path: '/v1/auth/login' });
+      expect(line.req).toEqual({ id: requestId, method: 'POST' });
+      expect(line.route).toBe('/v1/auth/login');
       for (const secret of [password, bearer, apiKey, licenseKey]) expect(logs.text).not.toContain(secret);
     });
 
@@ -280,6 +290,125 @@ describe('Operations', () => {
         msg: 'Unexpected error while serving a request',
         requestId,
         err: { message: 'registry exploded: internal detail 9d2e' },
+      });
+    });
+
+    describe('license keys and secrets', () => {
+      const ADDON = 'cp_logged_addon';
+      const DOMAIN = 'logged-shop.com';
+      let shop: string;
+      let sku: string;
+
+      beforeAll(async () => {
+        const admin = await t.adminAuth();
+        const product = newProduct({ addonId: ADDON });
+        await t.http().post('/v1/products').set('Authorization', admin).send(product).expect(201);
+        shop = await t.storefrontAuth('Logged shop');
+        sku = product.sku as string;
+      });
+
+      /** A fresh license key, issued and active: a verification of it binds, signs and reports. */
+      const freshKey = async () => (await buyLicense<{ key: string }>(t, shop, { sku })).key;
+
+      /** The whole log, as the key's every spelling: as sent, and as the service looks it up. */
+      const expectNotLogged = (key: string) => {
+        for (const form of [key, normalizeLicenseKey(key)]) expect(logs.text).not.toContain(form);
+      };
+
+      /** The `request` of a legacy check as an installed add-on sends it. */
+      const legacyRequest = (key: string) =>
+        phpUrlEncode(JSON.stringify({ license: key, addon: ADDON, companies: [{ storefront: DOMAIN }] }));
+      const legacyGet = (request: string) =>
+        t.http().get(`/index.php?${httpBuildQuery({ dispatch: 'check_license_20.check', request })}`);
+      const legacyPost = (request: string) =>
+        t
+          .http()
+          .post('/index.php?dispatch=check_license_20.check')
+          .set('Content-Type', 'application/x-www-form-urlencoded')
+          .send(httpBuildQuery({ request }));
+      const verifyKey = (key: string) =>
+        t.http().post('/v1/licenses/verify').send({ licenseKey: key, domain: DOMAIN, product: sku });
+
+      it.each<[string, (key: string) => Test, number]>([
+        ['a verify body', verifyKey, 200],
+        [
+          'a verify body that fails validation, the key in a wrong field too',
+          (key) =>
+            t
+              .http()
+              .post('/v1/licenses/verify')
+              .send({ licenseKey: key, product: 42, [key]: key }),
+          400,
+        ],
+        [
+          'a verify body that is not JSON',
+          (key) =>
+            t
+              .http()
+              .post('/v1/licenses/verify')
+              .set('Content-Type', 'application/json')
+              .send(`{"licenseKey": "${key}", "domain": ${key}}`),
+          400,
+        ],
+        ['the query string of a legacy check by GET', (key) => legacyGet(legacyRequest(key)), 200],
+        ['the form of a legacy check by POST', (key) => legacyPost(legacyRequest(key)), 200],
+        ['a legacy check that is not JSON', (key) => legacyGet(`{"license":"${key}"`), 200],
+        ['the path of an unknown route', (key) => t.http().get(`/v1/licenses/by-key/${key}`), 404],
+      ])('never logs a license key sent in %s', async (_case, send, status) => {
+        const key = await freshKey();
+
+        const response = await send(key).expect(status);
+
+        const requestId = response.headers['x-request-id'];
+        await logs.waitFor((entry) => entry.req?.id === requestId && entry.msg === 'request completed');
+        expectNotLogged(key);
+      });
+
+      it('logs a failed query while checking a key without the key, in the verify API and the legacy protocol', async () => {
+        const keys = [await freshKey(), await freshKey(), await freshKey()];
+        // Hiding a table the check reads makes its query fail for real, with the key among the bound values.
+        await t.dataSource.query('ALTER TABLE licenses RENAME TO licenses_hidden_by_test');
+        try {
+          const responses = [
+            await verifyKey(keys[0]).expect(500),
+            await legacyGet(legacyRequest(keys[1])).expect(500),
+            await legacyPost(legacyRequest(keys[2])).expect(500),
+          ];
+          for (const response of responses) {
+            const requestId = response.headers['x-request-id'];
+            const line = await logs.waitFor((entry) => entry.context === 'Errors' && entry.req?.id === requestId);
+            expect(line.err?.message).toContain('licenses');
+          }
+        } finally {
+          await t.dataSource.query('ALTER TABLE licenses_hidden_by_test RENAME TO licenses');
+        }
+        for (const key of keys) expectNotLogged(key);
+      });
+
+      it('never logs the JWT secret, the API key secret, the signing key, nor the tokens and keys it hands out', async () => {
+        // Each secret at work: a login signs a staff token, an API key is checked, a verification signs.
+        const admin = await t.adminAuth();
+        for (const caller of [admin, shop]) await t.http().get('/v1/auth/me').set('Authorization', caller).expect(200);
+        const verified = await verifyKey(await freshKey()).expect(200);
+        const licenseToken: string = verified.body.token;
+        expect(licenseToken).toEqual(expect.any(String));
+
+        const { auth, licenseTokens } = t.config;
+        const signingKey = createPrivateKey(licenseTokens.signingKeyPem);
+        const pemBody = licenseTokens.signingKeyPem
+          .split('\n')
+          .filter((line) => line.length > 0 && !line.startsWith('-----'));
+        const secrets = [
+          auth.jwtSecret,
+          auth.apiKeySecret,
+          ...pemBody,
+          signingKey.export({ format: 'jwk' }).d as string,
+          signingKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+          admin.replace('Bearer ', ''),
+          shop.replace('Bearer ', ''),
+          licenseToken,
+        ];
+        for (const secret of secrets) expect(logs.text).not.toContain(secret);
       });
     });
   });

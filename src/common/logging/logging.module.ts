@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { matchedRoutePath, routeLabel } from '../metrics/route-label';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -38,9 +39,18 @@ export function serializeError(error: Error): Record<string, unknown> {
 }
 
 /**
+ * The request-completed line names the route that served the request by its template, never by the URL: a
+ * path carries license keys, e-mails and domains (`/v1/customers/{email}/licenses`, a key typed into an
+ * unknown route).
+ */
+function withRoute(request: IncomingMessage, _response: ServerResponse, fields: object): object {
+  return { ...fields, route: routeLabel(matchedRoutePath(request)) };
+}
+
+/**
  * JSON logs through pino, one line per request and the request id on every line written while serving it.
- * Requests are logged without their query string and headers, since those carry license keys (the legacy
- * protocol sends them in the URL), API keys and tokens.
+ * Requests are logged by method and route template, without their URL and headers, since those carry license
+ * keys (the legacy protocol sends them in the URL), API keys and tokens.
  */
 @Module({
   imports: [
@@ -52,14 +62,12 @@ export function serializeError(error: Error): Record<string, unknown> {
           level: config.logLevel,
           genReqId: requestIdOf,
           serializers: {
-            req: (request: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-              id: request.id,
-              method: request.method,
-              path: request.url.split('?')[0],
-            }),
+            req: (request: { id: string; method: string }) => ({ id: request.id, method: request.method }),
             res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
             err: serializeError,
           },
+          customSuccessObject: withRoute,
+          customErrorObject: withRoute,
           redact: {
             paths: ['password', '*.password', 'apiKey', '*.apiKey', 'key', '*.key', 'licenseKey'],
             censor: '[redacted]',

@@ -2,7 +2,7 @@ import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { MetricsService } from './metrics.service';
-import { routeLabel } from './route-label';
+import { matchedRoutePath, routeLabel } from './route-label';
 
 /**
  * Counts and times every HTTP request once its answer has been sent: those refused by a guard (401), the
@@ -44,12 +44,4 @@ export class HttpMetricsRecorder implements OnApplicationBootstrap, OnApplicatio
       });
     });
   };
-}
-
-/**
- * The one Express-specific read of the metrics: Express sets `req.route` to the route that matched,
- * whose `path` is the template Nest registered (`/v1/products/:sku`).
- */
-function matchedRoutePath(request: IncomingMessage): unknown {
-  return (request as IncomingMessage & { route?: { path?: unknown } }).route?.path;
 }

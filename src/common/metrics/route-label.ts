@@ -1,3 +1,5 @@
+import { IncomingMessage } from 'node:http';
+
 /** The `route` label of requests that no route handled: unknown paths, and bodies refused before routing. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
@@ -13,4 +15,12 @@ export const UNMATCHED_ROUTE = 'unmatched';
 export function routeLabel(routePath: unknown): string {
   if (typeof routePath !== 'string' || routePath.length === 0 || routePath.includes('*')) return UNMATCHED_ROUTE;
   return routePath;
+}
+
+/**
+ * The one Express-specific read of the metrics and the request log: Express sets `req.route` to the route that
+ * matched, whose `path` is the template Nest registered (`/v1/products/:sku`).
+ */
+export function matchedRoutePath(request: IncomingMessage): unknown {
+  return (request as IncomingMessage & { route?: { path?: unknown } }).route?.path;
 }
