@@ -1,6 +1,7 @@
 import * as jwt from 'jsonwebtoken';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, JsonWebKey } from 'node:crypto';
 import { StaffUsersService } from '../../src/modules/auth/staff-users.service';
+import { compactToken, hs256Token } from '../support/forged-tokens';
 import { createTestApp, TestApp } from '../support/test-app';
 import { TEST_ADMIN } from '../support/test-config';
 
@@ -79,7 +80,7 @@ describe('staff auth and API clients (e2e)', () => {
       }
     });
 
-    it('refuses a token whose payload was changed', async () => {
+    it('refuses a token whose payload was changed, a role raised to admin included', async () => {
       const [header, payload, signature] = adminToken().split('.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
       const forged = Buffer.from(JSON.stringify({ ...claims, sub: '00000000-0000-0000-0000-000000000000' })).toString(
@@ -87,19 +88,84 @@ describe('staff auth and API clients (e2e)', () => {
       );
       await me(`Bearer ${header}.${forged}.${signature}`).expect(401);
       await me(`Bearer ${header}.${payload}.${signature.slice(0, -2)}xx`).expect(401);
+
+      const [staffHeader, staffPayload, staffSignature] = (await t.staffAuth('staff'))
+        .replace('Bearer ', '')
+        .split('.');
+      const staffClaims = JSON.parse(Buffer.from(staffPayload, 'base64url').toString()) as Record<string, unknown>;
+      const raised = Buffer.from(JSON.stringify({ ...staffClaims, role: 'admin' })).toString('base64url');
+      const refused = await me(`Bearer ${staffHeader}.${raised}.${staffSignature}`).expect(401);
+      expect(refused.body.code).toBe('UNAUTHENTICATED');
     });
 
-    it('refuses alg "none", another secret and an asymmetric algorithm', async () => {
-      const claims = jwt.decode(adminToken()) as jwt.JwtPayload;
-      const unsigned = [
-        Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url'),
-        Buffer.from(JSON.stringify(claims)).toString('base64url'),
-        '',
-      ].join('.');
-      await me(`Bearer ${unsigned}`).expect(401);
-      await me(`Bearer ${jwt.sign(claims, 'some-other-secret-of-enough-length-0123456789')}`).expect(401);
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      await me(`Bearer ${jwt.sign(claims, privateKey, { algorithm: 'RS256' })}`).expect(401);
+    describe('forged tokens with the admin claims', () => {
+      interface Material {
+        claims: jwt.JwtPayload & { iat: number };
+        signature: string;
+        jwtSecret: string;
+        /** The license-signing public key as GET /.well-known/jwks.json serves it, and as PEM. */
+        publicJwk: string;
+        publicPem: string;
+        licenseSigningKeyPem: string;
+      }
+      let material: Material;
+
+      beforeAll(async () => {
+        const jwks = await t.http().get('/.well-known/jwks.json').expect(200);
+        const jwk = (jwks.body.keys as JsonWebKey[])[0];
+        material = {
+          claims: jwt.decode(adminToken()) as Material['claims'],
+          signature: adminToken().split('.')[2],
+          jwtSecret: t.config.auth.jwtSecret,
+          publicJwk: JSON.stringify(jwk),
+          publicPem: createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString(),
+          licenseSigningKeyPem: t.config.licenseTokens.signingKeyPem,
+        };
+      });
+
+      it('accepts the same claims signed anew with the JWT secret: each forgery below differs in one thing', async () => {
+        const response = await me(`Bearer ${hs256Token(material.claims, material.jwtSecret)}`).expect(200);
+        expect(response.body).toMatchObject({ kind: 'staff', role: 'admin' });
+      });
+
+      it.each<[string, (m: Material) => string]>([
+        ['alg "none" without a signature', (m) => compactToken({ alg: 'none', typ: 'JWT' }, m.claims)],
+        [
+          'alg "none" with the genuine signature',
+          (m) => compactToken({ alg: 'none', typ: 'JWT' }, m.claims, m.signature),
+        ],
+        [
+          'HS256 keyed with another secret',
+          (m) => hs256Token(m.claims, 'some-other-secret-of-enough-length-0123456789'),
+        ],
+        ['HS256 keyed with the license-signing public key as PEM', (m) => hs256Token(m.claims, m.publicPem)],
+        ['HS256 keyed with the license-signing public key as its JWK', (m) => hs256Token(m.claims, m.publicJwk)],
+        [
+          'ES256 signed with the license-signing private key',
+          (m) => jwt.sign(m.claims, m.licenseSigningKeyPem, { algorithm: 'ES256' }),
+        ],
+        [
+          'RS256 signed with a key of its own',
+          (m) =>
+            jwt.sign(m.claims, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, { algorithm: 'RS256' }),
+        ],
+        ['the JWT secret with another issuer', (m) => hs256Token({ ...m.claims, iss: 'someone-else' }, m.jwtSecret)],
+        [
+          'the JWT secret with the add-ons’ audience',
+          (m) => hs256Token({ ...m.claims, aud: 'licensor-addon' }, m.jwtSecret),
+        ],
+        [
+          'the JWT secret without issuer nor audience',
+          (m) => hs256Token({ ...m.claims, iss: undefined, aud: undefined }, m.jwtSecret),
+        ],
+        [
+          'the JWT secret, expired a minute ago',
+          (m) => hs256Token({ ...m.claims, iat: m.claims.iat - 960, exp: m.claims.iat - 60 }, m.jwtSecret),
+        ],
+      ])('refuses %s with 401 UNAUTHENTICATED', async (_case, forge) => {
+        const response = await me(`Bearer ${forge(material)}`).expect(401);
+        expect(response.body.code).toBe('UNAUTHENTICATED');
+      });
     });
   });
 

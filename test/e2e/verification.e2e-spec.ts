@@ -1,14 +1,28 @@
+import { execFile } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, JsonWebKey, KeyObject } from 'node:crypto';
+import * as path from 'node:path';
 import * as jwt from 'jsonwebtoken';
 import { BackgroundWrites } from '../../src/modules/verification/background-writes';
 import { VerificationService } from '../../src/modules/verification/verification.service';
 import { newProduct } from '../support/factories';
+import { compactToken, hs256Token } from '../support/forged-tokens';
+import { describeWithPhp, PHP_DIR } from '../support/php';
 import { createTestApp, TEST_NOW, TestApp } from '../support/test-app';
 import { buyLicense } from '../support/orders';
 
 const CUSTOMER = { email: 'private.buyer@shop.example', name: 'Private Buyer Name' };
 const DAY = 86_400_000;
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+/** Reads {token, jwks, domain, product, now} on stdin; prints VALID or why licensor_verify_token() refused. */
+const PHP_VERIFY_TOKEN = `
+require $argv[1];
+$input = json_decode(stream_get_contents(STDIN), true);
+try {
+    licensor_verify_token($input['token'], $input['jwks'], $input['domain'], $input['product'], $input['now']);
+    echo 'VALID';
+} catch (UnexpectedValueException $refused) {
+    echo $refused->getMessage();
+}`;
 
 describe('license verification, tokens, JWKS, installations and rate limits (e2e)', () => {
   let t: TestApp;
@@ -369,6 +383,177 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
           clockTimestamp: seconds(TEST_NOW),
         }),
       ).toThrow(jwt.JsonWebTokenError);
+    });
+  });
+
+  describeWithPhp('forged and altered tokens, checked offline as an add-on does', () => {
+    const DOMAIN = 'forgery-shop.com';
+    /** What an attacker has (a genuine token, the JWKS) and what only the test has (the service's signing key). */
+    interface Material {
+      genuine: string;
+      claims: jwt.JwtPayload;
+      kid: string;
+      keys: (JsonWebKey & { kid: string })[];
+      publicPem: string;
+      signingKeyPem: string;
+      downloadToken: string;
+    }
+    let material: Material;
+
+    beforeAll(async () => {
+      const license = await issueScroll({ domain: DOMAIN });
+      const answer = await verify({ licenseKey: license.key, domain: DOMAIN, product: products.scroll.sku });
+      const { keys } = await jwks();
+      const release = { version: '1.0.0', releasedAt: TEST_NOW.toISOString() };
+      await t
+        .http()
+        .post(`/v1/products/${products.other.sku}/releases`)
+        .set('Authorization', admin)
+        .send(release)
+        .expect(201);
+      const other = await issue({ sku: products.other.sku });
+      const download = await t
+        .http()
+        .post(`/v1/licenses/${other.id}/downloads/${release.version}`)
+        .set('Authorization', shop)
+        .expect(200);
+      material = {
+        genuine: answer.token,
+        claims: jwt.decode(answer.token) as jwt.JwtPayload,
+        kid: keys[0].kid,
+        keys,
+        publicPem: keyFor(keys, answer.token).export({ format: 'pem', type: 'spki' }).toString(),
+        signingKeyPem: t.config.licenseTokens.signingKeyPem,
+        downloadToken: download.body.token,
+      };
+    });
+
+    /** The check of a Node add-on or file server: jsonwebtoken with ES256 pinned, as in the tests above. */
+    const nodeVerdict = (token: string): string => {
+      try {
+        verifyToken(token, keyFor(material.keys, token));
+        return 'VALID';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    /** The documented check of a PHP add-on: licensor_verify_token() of test/php/verify-offline.php. */
+    const phpVerdict = (token: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const php = execFile(
+          'php',
+          ['-r', PHP_VERIFY_TOKEN, path.join(PHP_DIR, 'verify-offline.php')],
+          { timeout: 20_000 },
+          (error, stdout, stderr) =>
+            error ? reject(new Error(`php failed: ${stderr || error.message}`)) : resolve(stdout),
+        );
+        php.stdin?.end(
+          JSON.stringify({
+            token,
+            jwks: { keys: material.keys },
+            domain: DOMAIN,
+            product: products.scroll.sku,
+            now: seconds(TEST_NOW),
+          }),
+        );
+      });
+    const signedByTheService = (claims: jwt.JwtPayload) =>
+      jwt.sign(claims, material.signingKeyPem, { algorithm: 'ES256', keyid: material.kid });
+    const withClaims = (token: string, claims: jwt.JwtPayload) => {
+      const [header, , signature] = token.split('.');
+      return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    };
+
+    it.each<[string, (m: Material) => string]>([
+      ['the genuine token', (m) => m.genuine],
+      [
+        'its claims signed anew with the service’s key (the forgeries below differ in one thing)',
+        (m) => signedByTheService(m.claims),
+      ],
+    ])('accepts %s', async (_case, make) => {
+      const token = make(material);
+      expect(nodeVerdict(token)).toBe('VALID');
+      await expect(phpVerdict(token)).resolves.toBe('VALID');
+    });
+
+    describe('refuses', () => {
+      it.each<[string, (m: Material) => string, string, string]>([
+        [
+          'alg "none" without a signature',
+          (m) => compactToken({ alg: 'none', typ: 'JWT', kid: m.kid }, m.claims),
+          'jwt signature is required',
+          'not an ES256 token with a key id',
+        ],
+        [
+          'alg "none" with the genuine signature',
+          (m) => compactToken({ alg: 'none', typ: 'JWT', kid: m.kid }, m.claims, m.genuine.split('.')[2]),
+          'invalid algorithm',
+          'not an ES256 token with a key id',
+        ],
+        [
+          'HS256 keyed with the JWKS public key as PEM',
+          (m) => hs256Token(m.claims, m.publicPem, { kid: m.kid }),
+          'invalid algorithm',
+          'not an ES256 token with a key id',
+        ],
+        [
+          'HS256 keyed with the JWKS public key as its JWK',
+          (m) => hs256Token(m.claims, JSON.stringify(m.keys[0]), { kid: m.kid }),
+          'invalid algorithm',
+          'not an ES256 token with a key id',
+        ],
+        [
+          'ES256 signed by another P-256 key under the service’s kid',
+          (m) =>
+            jwt.sign(m.claims, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, {
+              algorithm: 'ES256',
+              keyid: m.kid,
+            }),
+          'invalid signature',
+          'bad signature',
+        ],
+        [
+          'a payload changed to another domain',
+          (m) => withClaims(m.genuine, { ...m.claims, domains: ['pirate-shop.com'] }),
+          'invalid signature',
+          'bad signature',
+        ],
+        [
+          'a payload with a later expiry',
+          (m) => withClaims(m.genuine, { ...m.claims, exp: seconds(TEST_NOW) + 365 * 86_400 }),
+          'invalid signature',
+          'bad signature',
+        ],
+        [
+          'a token of the service that expired a day ago',
+          (m) =>
+            signedByTheService({ ...m.claims, iat: seconds(TEST_NOW) - 8 * 86_400, exp: seconds(TEST_NOW) - 86_400 }),
+          'jwt expired',
+          'expired',
+        ],
+        [
+          'a token of the service from another issuer',
+          (m) => signedByTheService({ ...m.claims, iss: 'someone-else' }),
+          'jwt issuer invalid. expected: licensor',
+          'not a Licensor add-on token',
+        ],
+        [
+          'a token of the service for staff',
+          (m) => signedByTheService({ ...m.claims, aud: 'licensor-staff' }),
+          'jwt audience invalid. expected: licensor-addon',
+          'not a Licensor add-on token',
+        ],
+        [
+          'a download token of the service, for the file server',
+          (m) => m.downloadToken,
+          'jwt audience invalid. expected: licensor-addon',
+          'not a Licensor add-on token',
+        ],
+      ])('%s', async (_case, forge, nodeReason, phpReason) => {
+        const token = forge(material);
+        expect(nodeVerdict(token)).toBe(nodeReason);
+        await expect(phpVerdict(token)).resolves.toBe(phpReason);
+      });
     });
   });
 
