@@ -697,5 +697,32 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
       expect((await ask('KEY-A')).status).toBe(200);
       expect((await ask('KEY-C')).status).toBe(200);
     });
+
+    it('shares the counts with another instance through the database, one background write late', async () => {
+      const second = await createTestApp({ verifyRateLimits: limits }, { database: rotated.database });
+      try {
+        const window = new Date(TEST_NOW.getTime() + 10 * 60_000);
+        for (const app of [rotated, second]) app.clock.set(window);
+        const ask = (app: TestApp) =>
+          app
+            .http()
+            .post('/v1/licenses/verify')
+            .send({ licenseKey: 'KEY-SHARED', domain: 'limit-shop.com', product: 'any' });
+        for (let i = 0; i < limits.perKey - 1; i++) expect((await ask(rotated)).status).toBe(200);
+        await rotated.app.get(BackgroundWrites).flush();
+        // The second instance has not read the key's count yet: its first call passes, and its write learns 3.
+        expect((await ask(second)).status).toBe(200);
+        await second.app.get(BackgroundWrites).flush();
+        expect((await ask(second)).status).toBe(429);
+        await second.app.get(BackgroundWrites).flush();
+        const [counter]: { hits: number }[] = await rotated.dataSource.query(
+          `SELECT hits FROM rate_limit_counters WHERE bucket LIKE 'verify:key:%' AND window_start = $1`,
+          [window],
+        );
+        expect(counter.hits).toBe(limits.perKey + 1);
+      } finally {
+        await second.close();
+      }
+    });
   });
 });
