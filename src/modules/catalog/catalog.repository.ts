@@ -55,6 +55,16 @@ export class CatalogRepository {
     return this.products(manager).findOneBy({ sku });
   }
 
+  /** The product with its vendor, in one query (issuance needs both for every item). */
+  findProductWithVendor(
+    sku: string,
+    manager?: EntityManager,
+  ): Promise<(ProductEntity & { vendor: VendorEntity }) | null> {
+    return this.products(manager).findOne({ where: { sku }, relations: { vendor: true } }) as Promise<
+      (ProductEntity & { vendor: VendorEntity }) | null
+    >;
+  }
+
   findProductByAddonId(addonId: string, manager?: EntityManager): Promise<ProductEntity | null> {
     return this.products(manager).findOneBy({ addonId });
   }

@@ -135,8 +135,8 @@ export class OrdersService {
     domain: string | undefined,
   ): Promise<LicenseRecord> {
     const item = order.items[index];
-    const product = await this.catalog.findProductBySku(item.sku, manager);
-    const vendor = product && (await this.catalog.findVendor(product.vendorCode, manager));
+    const product = await this.catalog.findProductWithVendor(item.sku, manager);
+    const vendor = product?.vendor;
     if (!product || !vendor) {
       throw new DomainError('UNKNOWN_PRODUCT', `items[${index}].sku: there is no product "${item.sku}".`, {
         field: `items[${index}].sku`,
