@@ -36,12 +36,16 @@ const requests = {
       body: JSON.stringify({ licenseKey: key, domain, product: sku, version: '1.0.0' }),
     };
   },
-  // As a PHP add-on sends it: urlencode(json_encode($data)), then http_build_query encodes it once more.
+  // As a PHP add-on POSTs it: urlencode(json_encode($data)), then http_build_query encodes it once more.
   legacy: () => {
     const { key, domain } = randomLicense();
     const data = { license: key, addon: addonId, companies: [{ storefront: domain, secure_storefront: domain }] };
-    const request = phpUrlEncode(phpUrlEncode(JSON.stringify(data)));
-    return { method: 'GET', path: `/index.php?dispatch=check_license_20.check&request=${request}` };
+    return {
+      method: 'POST',
+      path: '/index.php?dispatch=check_license_20.check',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `request=${phpUrlEncode(phpUrlEncode(JSON.stringify(data)))}`,
+    };
   },
   orders: () => {
     orderSequence += 1;

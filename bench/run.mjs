@@ -22,7 +22,7 @@ const SKU = 'bench-addon';
 const ADDON_ID = 'cp_bench_addon';
 const ADMIN = { email: 'bench-admin@licensor.localhost', password: randomBytes(18).toString('base64url') };
 const STARTUP_TIMEOUT_MS = 120_000;
-const KINDS = ['baseline', 'verify', 'legacy', 'orders'];
+const KINDS = (process.env.BENCH_KINDS ?? 'baseline,verify,legacy,orders').split(',');
 const WARM_UP_SECONDS = 3;
 
 function positive(name, fallback) {
@@ -114,8 +114,18 @@ async function http(baseUrl, method, url, { token, body } = {}) {
   return JSON.parse(text);
 }
 
-/** Runs bench/load.mjs in a child process; samples the service's VmRSS meanwhile when `rssPid` is given. */
-async function load(kind, scenario, rssPid) {
+/** User + system CPU time a process has used so far, in milliseconds (Linux clock ticks are 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Runs bench/load.mjs in a child process and measures the service's CPU time per request (less sensitive to a
+ * noisy machine than throughput); samples the service's VmRSS meanwhile when `sampleRss` is set.
+ */
+async function load(kind, scenario, servicePid, sampleRss = false) {
+  const cpuBefore = servicePid === undefined ? 0 : cpuMs(servicePid);
   const child = spawn(
     process.execPath,
     [
@@ -127,18 +137,18 @@ async function load(kind, scenario, rssPid) {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk.toString()));
   const rss = [];
-  const sampler =
-    rssPid === undefined
-      ? undefined
-      : setInterval(() => {
-          const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${rssPid}/status`, 'utf8'));
-          if (match) rss.push(Number(match[1]) / 1024);
-        }, 250);
+  const sampler = !sampleRss
+    ? undefined
+    : setInterval(() => {
+        const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${servicePid}/status`, 'utf8'));
+        if (match) rss.push(Number(match[1]) / 1024);
+      }, 250);
   const code = await new Promise((resolve) => child.once('exit', resolve));
   if (sampler) clearInterval(sampler);
   if (code !== 0) throw new Error(`bench/load.mjs ${kind} exited with ${code}`);
   const result = JSON.parse(output.trim().split('\n').pop());
   if (rss.length > 0) result.rssMiB = { min: Math.min(...rss), max: Math.max(...rss), samples: rss.length };
+  if (servicePid !== undefined) result.serviceCpuMsPerRequest = (cpuMs(servicePid) - cpuBefore) / result.total;
   return result;
 }
 
@@ -261,7 +271,7 @@ async function main() {
       }
       const runs = {};
       for (const kind of KINDS) {
-        runs[kind] = await load(kind, { ...scenario, licenses: scale }, kind === 'verify' ? service.pid : undefined);
+        runs[kind] = await load(kind, { ...scenario, licenses: scale }, service.pid, kind === 'verify');
         console.error(`${scale} ${kind}: ${JSON.stringify(runs[kind])}`);
       }
       report.scales[scale] = runs;
@@ -290,15 +300,16 @@ function markdown(report) {
     `Machine: ${report.machine.nproc} CPUs, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}, ` +
       `PostgreSQL ${report.machine.postgres}; autocannon -c ${report.machine.connections} -d ${report.machine.durationSeconds}.`,
     '',
-    '| licenses | route | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | non-2xx | errors |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| licenses | route | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | service CPU ms/req | non-2xx | errors |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [scale, runs] of Object.entries(report.scales)) {
     const base = runs.baseline;
     for (const [kind, run] of Object.entries(runs)) {
       lines.push(
         `| ${Number(scale).toLocaleString('en')} | ${kind} | ${run.requestsPerSecond.toFixed(0)} | ${run.p50} | ${run.p99} | ` +
-          `${ratio(run.requestsPerSecond, base.requestsPerSecond)} | ${ratio(run.p99, base.p99)} | ${run.non2xx} | ${run.errors + run.timeouts} |`,
+          `${ratio(run.requestsPerSecond, base.requestsPerSecond)} | ${ratio(run.p99, base.p99)} | ` +
+          `${run.serviceCpuMsPerRequest.toFixed(3)} | ${run.non2xx} | ${run.errors + run.timeouts} |`,
       );
     }
   }
