@@ -7,6 +7,7 @@ import { FieldError, validationFailed } from './common/errors/domain-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
 import { RejectNulPipe } from './common/http/reject-nul.pipe';
+import { APP_CONFIG, AppConfig } from './config/app-config';
 
 /** The security scheme of a bearer token: a staff access token or a storefront API key. */
 export const STAFF_AUTH = 'bearer';
@@ -41,6 +42,8 @@ const API_TAGS: [name: string, description: string][] = [
  */
 export function configureApp(app: NestExpressApplication): OpenAPIObject {
   app.disable('x-powered-by');
+  // Behind the configured proxies, @Ip() (rate limits, installation reports) is the client's address.
+  app.set('trust proxy', app.get<AppConfig>(APP_CONFIG).http.trustProxy);
   app.useGlobalPipes(
     new RejectNulPipe(),
     new ValidationPipe({

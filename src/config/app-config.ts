@@ -3,7 +3,15 @@ export type RuntimeEnvironment = 'development' | 'test' | 'production';
 
 export interface AppConfig {
   environment: RuntimeEnvironment;
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /**
+     * Reverse proxies whose `X-Forwarded-For` is believed (Express's `trust proxy`): addresses, CIDR ranges or
+     * `loopback`, `linklocal`, `uniquelocal`. Empty: the client address is the TCP peer.
+     */
+    trustProxy: string[];
+  };
   /** Where the embedded database and the generated development secrets live. */
   dataDir: string;
   database: {

@@ -107,8 +107,22 @@ describe('parseConfig', () => {
     [{ DEVELOPMENT_DOMAIN_PATTERNS: 'a.*.com' }, '"a.*.com" is not one'],
     [{ DEVELOPMENT_DOMAIN_PATTERNS: '10.0.0.1' }, '"10.0.0.1" is not one: an IP address is not a host name pattern'],
     [{ DEVELOPMENT_DOMAIN_PATTERNS: 'bad_host.com' }, '"bad_host.com" is not one: the label "bad_host"'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must be comma-separated addresses or CIDR ranges'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, '"10.0.0.0/33" is not one'],
+    [{ TRUST_PROXY: 'proxy.internal' }, '"proxy.internal" is not one'],
+    [{ TRUST_PROXY: '10.0.0.1/8/1' }, '"10.0.0.1/8/1" is not one'],
   ])('explains a bad setting: %p', (env, message) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('reads the trusted reverse proxies, none by default', () => {
+    expect(parseConfig({}, '/').http.trustProxy).toEqual([]);
+    expect(parseConfig({ TRUST_PROXY: ' loopback, 10.0.0.0/8 ,fd00::/8,192.0.2.7' }, '/').http.trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.0.2.7',
+    ]);
   });
 
   it('reads development domain patterns normalised, none by default', () => {

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { isEmail } from 'class-validator';
 import { parseDevelopmentPattern } from '../common/domain-names/normalize-domain';
@@ -146,9 +147,22 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     }
   }
 
+  const trustProxy: string[] = [];
+  for (const item of (text('TRUST_PROXY') ?? '').split(',')) {
+    if (item.trim() === '') continue;
+    if (isProxyAddress(item.trim())) {
+      trustProxy.push(item.trim());
+    } else {
+      problems.push(
+        `TRUST_PROXY must be comma-separated addresses or CIDR ranges of your reverse proxies, or loopback, ` +
+          `linklocal, uniquelocal (e.g. "10.0.0.0/8,loopback"); "${item.trim()}" is not one.`,
+      );
+    }
+  }
+
   const draft: ConfigDraft = {
     environment,
-    http: { host: text('HOST') ?? '0.0.0.0', port: integer('PORT', 3000, 0, 65535) },
+    http: { host: text('HOST') ?? '0.0.0.0', port: integer('PORT', 3000, 0, 65535), trustProxy },
     dataDir: path.resolve(cwd, text('DATA_DIR') ?? 'var'),
     database: { url: databaseUrl, poolSize: integer('DATABASE_POOL_SIZE', 10, 1, 100) },
     logLevel: logLevel as LogLevel,
@@ -184,6 +198,19 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return draft;
+}
+
+/**
+ * An entry Express's `trust proxy` takes. "Trust every proxy" (`true`) is not offered: any client could then
+ * name its own address in `X-Forwarded-For` and escape the per-address rate limit.
+ */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 const PUBLIC_KEY_PEM = /-----BEGIN PUBLIC KEY-----[^-]+-----END PUBLIC KEY-----/g;

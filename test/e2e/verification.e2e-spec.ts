@@ -725,4 +725,41 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
       }
     });
   });
+
+  describe('behind a reverse proxy', () => {
+    const ask = (app: TestApp, forwardedFor: string) =>
+      app
+        .http()
+        .post('/v1/licenses/verify')
+        .set('X-Forwarded-For', forwardedFor)
+        .send({ licenseKey: 'KEY-PROXIED', domain: 'proxied-shop.com', product: 'proxy-check' });
+    const reportedAddresses = async (app: TestApp) => {
+      await app.app.get(BackgroundWrites).flush();
+      const rows: { client_ip: string }[] = await app.dataSource.query(
+        `SELECT client_ip FROM installations WHERE product = 'proxy-check'`,
+      );
+      return rows.map((row) => row.client_ip);
+    };
+
+    it('ignores X-Forwarded-For unless TRUST_PROXY names the proxy', async () => {
+      expect((await ask(t, '203.0.113.1')).status).toBe(200);
+      expect(await reportedAddresses(t)).toEqual([expect.stringContaining('127.0.0.1')]);
+    });
+
+    it('counts and reports the forwarded client address when the proxy is trusted', async () => {
+      const proxied = await createTestApp({
+        http: { host: '127.0.0.1', port: 0, trustProxy: ['loopback'] },
+        verifyRateLimits: { perIp: 1, perKey: 100 },
+      });
+      try {
+        expect((await ask(proxied, '203.0.113.1')).status).toBe(200);
+        expect((await ask(proxied, '198.51.100.2, 203.0.113.2')).status).toBe(200);
+        // Each store behind the proxy has its own bucket: the first one is now over its limit of 1.
+        expect((await ask(proxied, '203.0.113.1')).status).toBe(429);
+        expect(await reportedAddresses(proxied)).toEqual(['203.0.113.2']);
+      } finally {
+        await proxied.close();
+      }
+    });
+  });
 });
