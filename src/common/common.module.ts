@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Clock, SystemClock } from './clock/clock';
+import { PoolQueries } from './database/pool-queries';
 import { TransactionRunner } from './database/transaction-runner';
 import { DomainNormalizer } from './domain-names/domain-normalizer';
 import { HttpResultInterceptor } from './http/http-result';
@@ -11,9 +12,10 @@ import { HttpResultInterceptor } from './http/http-result';
   providers: [
     { provide: Clock, useClass: SystemClock },
     TransactionRunner,
+    PoolQueries,
     DomainNormalizer,
     { provide: APP_INTERCEPTOR, useClass: HttpResultInterceptor },
   ],
-  exports: [Clock, TransactionRunner, DomainNormalizer],
+  exports: [Clock, TransactionRunner, PoolQueries, DomainNormalizer],
 })
 export class CommonModule {}

@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
@@ -66,12 +64,11 @@ export interface VerificationResult {
  * then reads, and binds through DomainBindingService. The rate-limit counts and the installation report are
  * kept in memory and written in the background (see {@link BackgroundWrites}).
  *
- * Call it outside any transaction: it reads through the pool.
+ * Call it outside any transaction: it reads straight on the pool.
  */
 @Injectable()
 export class VerificationService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly repository: VerificationRepository,
     private readonly licenses: LicensesRepository,
@@ -101,16 +98,14 @@ export class VerificationService {
       domains: hosts.map((host) => host.normalized),
       versionAsked: version !== null,
     });
-    let decision = decideVerification(
-      input(await this.repository.licenseFacts(this.dataSource.manager, keyLookup, version)),
-    );
+    let decision = decideVerification(input(await this.repository.licenseFacts(keyLookup, version)));
     if (decision.code === 'VALID' && decision.bind.length > 0) {
       const licenseId = decision.license.id;
       // First activation: decide again on what the locked license holds now, and bind only if still VALID.
       decision = await this.transactions.run(async (manager) => {
         const locked = await this.licenses.lockLicense(manager, licenseId);
         if (locked === null) return { code: 'NOT_FOUND' };
-        const fresh = decideVerification(input(await this.repository.licenseFacts(manager, keyLookup, version)));
+        const fresh = decideVerification(input(await this.repository.licenseFacts(keyLookup, version, manager)));
         if (fresh.code !== 'VALID' || fresh.bind.length === 0) return fresh;
         const bound = await this.binding.bindForVerification(manager, locked, fresh.bind, bindingActor(request));
         return bound
