@@ -2685,6 +2685,18 @@ export interface operations {
                     "application/json": components["schemas"]["LicenseResponseDto"][];
                 };
             };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Problem with code UNAUTHENTICATED. */
             401: {
                 headers: {
@@ -4503,6 +4515,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LicenseResponseDto"][];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Problem with code UNAUTHENTICATED. */

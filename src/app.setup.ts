@@ -6,7 +6,7 @@ import { DocumentBuilder, OpenAPIObject, ResponseObject, SwaggerModule } from '@
 import { FieldError, validationFailed } from './common/errors/domain-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
-import { RejectNulPipe } from './common/http/reject-nul.pipe';
+import { RejectUnstorableTextPipe } from './common/http/unstorable-text.pipe';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 
 /** The security scheme of a bearer token: a staff access token or a storefront API key. */
@@ -45,7 +45,7 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
   // Behind the configured proxies, @Ip() (rate limits, installation reports) is the client's address.
   app.set('trust proxy', app.get<AppConfig>(APP_CONFIG).http.trustProxy);
   app.useGlobalPipes(
-    new RejectNulPipe(),
+    new RejectUnstorableTextPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

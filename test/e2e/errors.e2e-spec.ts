@@ -104,6 +104,43 @@ describe('error answers (e2e)', () => {
     expect(search.body.errors).toEqual([{ field: 'domain', message: 'domain must not contain NUL' }]);
   });
 
+  it('refuses half of a surrogate pair anywhere with 400 VALIDATION_FAILED, before any validator meets it', async () => {
+    // The e-mail validator threw URIError on it, a 500 on a public route.
+    const login = await t.http().post('/v1/auth/login').send({ email: '\ud800@x.com', password: 'whatever-it-is' });
+    expect(login.status).toBe(400);
+    expectProblem(login, 'VALIDATION_FAILED');
+    expect(login.body.errors).toEqual([
+      { field: 'email', message: 'email must be Unicode text; it holds half of a surrogate pair' },
+    ]);
+    const token = await t
+      .http()
+      .post('/v1/auth/token')
+      .type('form')
+      .send('grant_type=password&username=a%00b&password=x');
+    expect(token.status).toBe(400);
+    expect(token.body).toEqual({ error: 'invalid_request', error_description: 'username must not contain NUL.' });
+  });
+
+  it.each([
+    ['1 500 nested arrays', '['.repeat(1500) + ']'.repeat(1500)],
+    ['100 000 nested arrays', '['.repeat(100_000) + ']'.repeat(100_000)],
+    ['3 000 nested objects', '{"a":'.repeat(3000) + '1' + '}'.repeat(3000)],
+    ['33 levels inside a field', JSON.stringify({ licenseKey: JSON.parse('['.repeat(33) + ']'.repeat(33)) })],
+  ])('refuses a JSON body with %s with 400 VALIDATION_FAILED, not a stack overflow', async (_name, body) => {
+    for (const path of ['/v1/licenses/verify', '/v1/orders']) {
+      const response = await t.http().post(path).set('Content-Type', 'application/json').send(body);
+      expect(response.status).toBe(400);
+      expectProblem(response, 'VALIDATION_FAILED');
+      expect(response.body.errors).toEqual([{ field: 'body', message: 'body must not nest more than 32 levels deep' }]);
+    }
+  });
+
+  it('answers a path that is not percent-encoded UTF-8 as a problem with its request id', async () => {
+    const response = await t.http().get('/v1/products/%ED%A0%80').set('Authorization', admin);
+    expect(response.status).toBe(400);
+    expectProblem(response, 'BAD_REQUEST');
+  });
+
   it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
     const spy = jest
       .spyOn(t.app.get(CatalogService), 'listVendors')

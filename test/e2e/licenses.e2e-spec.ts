@@ -167,6 +167,10 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
         },
         'items[1].lineId',
       ],
+      // An array where an object belongs, or none at all, used to reach the service and fail there with a 500.
+      [{ items: [{ lineId: '1', sku: 'cp-scroll' }], customer: [{ email: 'buyer@shop.example' }] }, 'customer'],
+      [{ items: [{ lineId: '1', sku: 'cp-scroll' }], customer: undefined }, 'customer'],
+      [{ items: [[{ lineId: '1', sku: 'cp-scroll' }]] }, 'items'],
     ])('refuses %p with 400 naming %s', async (changes, field) => {
       const response = await place({ ...order([]), ...changes }).expect(400);
       expect(response.body.code).toBe('VALIDATION_FAILED');

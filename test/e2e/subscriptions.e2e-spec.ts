@@ -254,6 +254,9 @@ describe('update subscriptions: renewals, extra storefronts, downloads, reminder
       [{ months: 1, free: true, reason: null }, 'reason'],
       [{ months: 12, free: null, payment: { reference: 'p', amount: 1900, currency: 'USD' } }, 'free'],
       [{ months: 12, free: true, reason: 'x', payment: null }, 'payment'],
+      // a list is not an object: it passed validation and broke a check constraint (500)
+      [{ months: 12, payment: [] }, 'payment'],
+      [{ months: 12, payment: [{ reference: 'p', amount: 1900, currency: 'USD' }] }, 'payment'],
     ])('refuses %p with 400 naming %s', async (body, field) => {
       const bought = await buy();
       const refused = await renew(bought.id, body, admin).expect(400);
@@ -361,11 +364,14 @@ describe('update subscriptions: renewals, extra storefronts, downloads, reminder
       expect(quote.body).toMatchObject({ mode: 'prorated', remainingDays: 182, periodDays: 365, amount: 1222 });
     });
 
-    it('refuses a null payment with 400', async () => {
-      const bought = await buy();
-      const refused = await addStorefronts(bought.id, { add: 1, payment: null }).expect(400);
-      expect(refused.body.errors.map((error: { field: string }) => error.field)).toContain('payment');
-    });
+    it.each([null, [], [{ reference: 'p', amount: 2450, currency: 'USD' }]])(
+      'refuses the payment %p with 400',
+      async (payment) => {
+        const bought = await buy();
+        const refused = await addStorefronts(bought.id, { add: 1, payment }).expect(400);
+        expect(refused.body.errors.map((error: { field: string }) => error.field)).toContain('payment');
+      },
+    );
 
     it.each(['0', '101', 'x'])('refuses add=%p with 400', async (add) => {
       const bought = await buy();

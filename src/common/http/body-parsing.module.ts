@@ -1,9 +1,15 @@
 import { IncomingMessage } from 'node:http';
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { json, urlencoded } from 'body-parser';
-import { DomainError } from '../errors/domain-error';
+import { DomainError, validationFailed } from '../errors/domain-error';
+import { exceedsDepth } from './json-depth';
 
 export const BODY_LIMIT = '1mb';
+/**
+ * How deep a JSON body may nest. The deepest DTO nests 3 levels (an order's items); validation, the NUL check
+ * and the idempotency fingerprint walk a body recursively, and 1 500 nested arrays overflowed their stack.
+ */
+export const MAX_BODY_DEPTH = 32;
 /**
  * Routes that take HTML forms: the legacy add-on protocol, and the OAuth token endpoint (RFC 6749 defines
  * only that encoding). Every other route takes JSON only.
@@ -21,6 +27,19 @@ export function requireJsonBody(request: IncomingMessage, _response: unknown, ne
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (hasBody && mediaType !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(mediaType)) {
     next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'));
+    return;
+  }
+  next();
+}
+
+/** Refuses a parsed JSON body nested deeper than {@link MAX_BODY_DEPTH} before anything walks it. */
+export function limitBodyDepth(
+  request: IncomingMessage & { body?: unknown },
+  _response: unknown,
+  next: (error?: unknown) => void,
+): void {
+  if (exceedsDepth(request.body, MAX_BODY_DEPTH)) {
+    next(validationFailed([{ field: 'body', message: `body must not nest more than ${MAX_BODY_DEPTH} levels deep` }]));
     return;
   }
   next();
@@ -48,7 +67,11 @@ export function ignoreFormCharset(request: IncomingMessage, _response: unknown, 
 export class BodyParsingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(requireJsonBody, json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }))
+      .apply(
+        requireJsonBody,
+        json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
+        limitBodyDepth,
+      )
       .exclude(...FORM_ROUTES)
       .forRoutes(ALL_ROUTES);
     consumer.apply(ignoreFormCharset, urlencoded({ limit: BODY_LIMIT, extended: false })).forRoutes(...FORM_ROUTES);

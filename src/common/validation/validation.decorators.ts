@@ -1,5 +1,6 @@
-import { Transform } from 'class-transformer';
-import { buildMessage, isISO8601, ValidateBy, ValidateIf } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Transform, Type } from 'class-transformer';
+import { buildMessage, IsObject, isISO8601, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 
 /**
  * The property may be left out, but when present it must pass its other validators; unlike `@IsOptional()`
@@ -40,4 +41,13 @@ export function IsDateTimeString(): PropertyDecorator {
 /** Trims a string before it is validated; other values pass untouched so their own validators reject them. */
 export function Trim(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+}
+
+/**
+ * A nested DTO, validated as its class says: an object, or with `each` an array of objects. `@ValidateNested`
+ * alone lets an array stand for an object (and a nested array for an element), which would reach a service
+ * as the wrong shape. Says nothing of presence: pair it with `@IsDefined()` or `@IsOptionalNotNull()`.
+ */
+export function NestedDto(type: () => new () => object, options: { each?: boolean } = {}): PropertyDecorator {
+  return applyDecorators(IsObject({ each: options.each }), ValidateNested({ each: options.each }), Type(type));
 }

@@ -51,6 +51,7 @@ export class LicensesController {
   })
   @ApiParam({ name: 'email', example: 'buyer@shop.example' })
   @ApiOkResponse({ type: [LicenseResponseDto] })
+  @ApiProblems('VALIDATION_FAILED')
   forCustomer(@CurrentPrincipal() principal: Principal, @Param('email') email: string): Promise<LicenseResponseDto[]> {
     return this.licenses.forCustomer(principal, email);
   }

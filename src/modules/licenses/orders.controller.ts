@@ -55,7 +55,7 @@ export class OrdersController {
   })
   @ApiParam({ name: 'orderId', example: '100234' })
   @ApiOkResponse({ type: [LicenseResponseDto] })
-  @ApiProblems('NOT_FOUND')
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND')
   forOrder(@CurrentPrincipal() principal: Principal, @Param('orderId') orderId: string): Promise<LicenseResponseDto[]> {
     return this.licenses.forOrder(principal, orderId);
   }

@@ -1,3 +1,4 @@
+import { unstorableText } from '../../../common/http/unstorable-text.pipe';
 import { OAuthError } from './oauth-error';
 
 /** The staff credentials of a token request with `grant_type=password`. */
@@ -40,6 +41,10 @@ export function readPasswordGrant(body: unknown): PasswordGrant {
       'invalid_request',
       `username is at most ${MAX_USERNAME_LENGTH} and password at most ${MAX_PASSWORD_LENGTH} characters.`,
     );
+  }
+  for (const [name, value] of Object.entries({ username, password })) {
+    const flaw = unstorableText(value);
+    if (flaw !== undefined) throw new OAuthError('invalid_request', `${name} ${flaw}.`);
   }
   // Staff tokens carry every right of their role: there is no narrower scope to grant.
   if ((form.scope ?? '') !== '') {

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsEmail,
   IsInt,
   IsOptional,
@@ -13,9 +13,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { IsDateTimeString, IsOptionalNotNull, Trim } from '../../../common/validation/validation.decorators';
+import { IsDateTimeString, IsOptionalNotNull, NestedDto, Trim } from '../../../common/validation/validation.decorators';
 import { SKU_PATTERN } from '../../catalog/catalog.patterns';
 
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -92,15 +91,14 @@ export class PlaceOrderDto {
   paidAt?: string;
 
   @ApiProperty({ type: OrderCustomerDto })
-  @ValidateNested()
-  @Type(() => OrderCustomerDto)
+  @IsDefined()
+  @NestedDto(() => OrderCustomerDto)
   customer: OrderCustomerDto;
 
   @ApiProperty({ type: [OrderItemDto], minItems: 1, maxItems: 100 })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OrderItemDto)
+  @NestedDto(() => OrderItemDto, { each: true })
   items: OrderItemDto[];
 }

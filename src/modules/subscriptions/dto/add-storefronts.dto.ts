@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, Max, Min } from 'class-validator';
+import { NestedDto } from '../../../common/validation/validation.decorators';
 import { MAX_STOREFRONTS_ADDED, MIN_STOREFRONTS_ADDED } from '../storefront-upgrade.rules';
 import { PaymentDto } from './payment.dto';
 
@@ -33,7 +34,6 @@ export class AddStorefrontsDto {
     description: 'The payment received: exactly the `amount` and `currency` of the storefront quote.',
   })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => PaymentDto)
+  @NestedDto(() => PaymentDto)
   payment: PaymentDto;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { IsOptionalNotNull, Trim } from '../../../common/validation/validation.decorators';
+import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsOptionalNotNull, NestedDto, Trim } from '../../../common/validation/validation.decorators';
 import { MAX_RENEWAL_MONTHS, MIN_RENEWAL_MONTHS } from '../renewal.rules';
 import { PaymentDto } from './payment.dto';
 
@@ -38,8 +38,7 @@ export class RenewLicenseDto {
     description: 'The payment received: exactly the `amount` and `currency` of the renewal quote. Not with `free`.',
   })
   @IsOptionalNotNull()
-  @ValidateNested()
-  @Type(() => PaymentDto)
+  @NestedDto(() => PaymentDto)
   payment?: PaymentDto;
 
   @ApiPropertyOptional({

@@ -1,4 +1,5 @@
 import { normalizeDomain } from '../../../common/domain-names/normalize-domain';
+import { exceedsDepth } from '../../../common/http/json-depth';
 import type { VerificationRequest } from '../verification.service';
 
 /** The `dispatch` values installed add-ons send (docs: legacy-addon-protocol.md). */
@@ -43,7 +44,7 @@ export function decodeLegacyRequest(dispatch: unknown, request: unknown): Legacy
     return fail('request is not JSON');
   }
   if (!isPlainObject(data)) return fail('request is not a JSON object');
-  if (depthOf(data, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH) return fail('request nested too deeply');
+  if (exceedsDepth(data, MAX_JSON_DEPTH)) return fail('request nested too deeply');
 
   const license = requiredString(data.license, MAX_KEY_LENGTH);
   if (license === undefined) return fail('license missing or not a string');
@@ -180,16 +181,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Depth of nested objects and arrays, counted no further than `limit`. */
-function depthOf(value: unknown, limit: number): number {
-  if (typeof value !== 'object' || value === null || limit === 0) return 0;
-  let deepest = 0;
-  for (const child of Object.values(value)) {
-    deepest = Math.max(deepest, depthOf(child, limit - 1));
-    if (deepest >= limit - 1) break;
-  }
-  return deepest + 1;
-}
-
 /** Control characters (C0, DEL, C1): no key, add-on id or host has them, and PostgreSQL cannot store a NUL. */
 const CONTROL_CHARACTER = /\p{Cc}/u;
 

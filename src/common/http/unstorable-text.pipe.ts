@@ -1,0 +1,56 @@
+import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { FieldError, validationFailed } from '../errors/domain-error';
+
+/** A UTF-16 surrogate without its other half: no character, and UTF-8 (so PostgreSQL) cannot hold it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why PostgreSQL cannot store `text` as it is, as the end of a sentence; undefined when it can. */
+export function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL';
+  if (LONE_SURROGATE.test(text)) return 'must be Unicode text; it holds half of a surrogate pair';
+  return undefined;
+}
+
+/**
+ * Refuses text PostgreSQL cannot store anywhere in a DTO, query or path parameter with 400 VALIDATION_FAILED:
+ * a NUL character (U+0000) would fail deep in a query, and a lone surrogate would be stored as U+FFFD, a
+ * silently changed value (and makes some validators throw). Inputs read as plain objects (the legacy add-on
+ * protocol, which must answer in its own format) are left to their handler.
+ */
+@Injectable()
+export class RejectUnstorableTextPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'custom' || metadata.metatype === Object) return value;
+    const errors = unstorableFields(
+      value,
+      metadata.type === 'param' || metadata.type === 'query' ? (metadata.data ?? '') : '',
+    );
+    if (errors.length > 0) throw validationFailed(errors);
+    return value;
+  }
+}
+
+/** Walks without recursion: the body's depth is limited when it is parsed, but a query object is not. */
+function unstorableFields(value: unknown, path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const pending: { value: unknown; path: string }[] = [{ value, path }];
+  while (pending.length > 0) {
+    const next = pending.pop() as { value: unknown; path: string };
+    const field = next.path || 'body';
+    if (typeof next.value === 'string') {
+      const flaw = unstorableText(next.value);
+      if (flaw !== undefined) errors.push({ field, message: `${field} ${flaw}` });
+    } else if (next.value !== null && typeof next.value === 'object') {
+      const children = Array.isArray(next.value)
+        ? next.value.map((item: unknown, index) => ({ value: item, path: `${next.path}[${index}]` }))
+        : Object.entries(next.value as Record<string, unknown>).map(([key, item]) => ({
+            value: item,
+            path: next.path ? `${next.path}.${key}` : key,
+          }));
+      // Onto the stack last first, so that fields are reported in the order they were sent; a loop, as a
+      // spread of half a million elements would overflow the call stack.
+      for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]);
+    }
+  }
+  return errors;
+}
