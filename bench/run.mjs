@@ -114,10 +114,10 @@ async function http(baseUrl, method, url, { token, body } = {}) {
   return JSON.parse(text);
 }
 
-/** User + system CPU time a process has used so far, in milliseconds (Linux clock ticks are 10 ms). */
+/** User and system CPU time a process has used so far, in milliseconds (Linux clock ticks are 10 ms). */
 function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
 
 /**
@@ -125,7 +125,7 @@ function cpuMs(pid) {
  * noisy machine than throughput); samples the service's VmRSS meanwhile when `sampleRss` is set.
  */
 async function load(kind, scenario, servicePid, sampleRss = false) {
-  const cpuBefore = servicePid === undefined ? 0 : cpuMs(servicePid);
+  const cpuBefore = servicePid === undefined ? undefined : cpuMs(servicePid);
   const child = spawn(
     process.execPath,
     [
@@ -148,7 +148,14 @@ async function load(kind, scenario, servicePid, sampleRss = false) {
   if (code !== 0) throw new Error(`bench/load.mjs ${kind} exited with ${code}`);
   const result = JSON.parse(output.trim().split('\n').pop());
   if (rss.length > 0) result.rssMiB = { min: Math.min(...rss), max: Math.max(...rss), samples: rss.length };
-  if (servicePid !== undefined) result.serviceCpuMsPerRequest = (cpuMs(servicePid) - cpuBefore) / result.total;
+  if (cpuBefore !== undefined) {
+    const cpuAfter = cpuMs(servicePid);
+    const user = cpuAfter.user - cpuBefore.user;
+    const system = cpuAfter.system - cpuBefore.system;
+    result.serviceCpuMsPerRequest = (user + system) / result.total;
+    // System time is mostly socket reads and writes: it grows with round trips to PostgreSQL.
+    result.serviceSystemShare = user + system === 0 ? 0 : system / (user + system);
+  }
   return result;
 }
 
@@ -300,8 +307,8 @@ function markdown(report) {
     `Machine: ${report.machine.nproc} CPUs, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}, ` +
       `PostgreSQL ${report.machine.postgres}; autocannon -c ${report.machine.connections} -d ${report.machine.durationSeconds}.`,
     '',
-    '| licenses | route | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | service CPU ms/req | non-2xx | errors |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| licenses | route | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | service CPU ms/req | of it system | non-2xx | errors |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [scale, runs] of Object.entries(report.scales)) {
     const base = runs.baseline;
@@ -309,7 +316,8 @@ function markdown(report) {
       lines.push(
         `| ${Number(scale).toLocaleString('en')} | ${kind} | ${run.requestsPerSecond.toFixed(0)} | ${run.p50} | ${run.p99} | ` +
           `${ratio(run.requestsPerSecond, base.requestsPerSecond)} | ${ratio(run.p99, base.p99)} | ` +
-          `${run.serviceCpuMsPerRequest.toFixed(3)} | ${run.non2xx} | ${run.errors + run.timeouts} |`,
+          `${run.serviceCpuMsPerRequest.toFixed(3)} | ${(100 * run.serviceSystemShare).toFixed(0)} % | ` +
+          `${run.non2xx} | ${run.errors + run.timeouts} |`,
       );
     }
   }
@@ -319,7 +327,7 @@ function markdown(report) {
     lines.push('', `verify p50(${scales.at(-1)}) ÷ p50(${scales[0]}): ${ratio(large.p50, small.p50)}`);
   }
   for (const [scale, runs] of Object.entries(report.scales)) {
-    const rss = runs.verify.rssMiB;
+    const rss = runs.verify?.rssMiB;
     if (rss) lines.push(`VmRSS under verify load at ${scale}: ${rss.min.toFixed(0)}–${rss.max.toFixed(0)} MiB`);
   }
   for (const [scale, ms] of Object.entries(report.seeding)) lines.push(`Seeding up to ${scale}: ${seconds(ms)} s`);

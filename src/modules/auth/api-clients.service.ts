@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { PoolQueries } from '../../common/database/pool-queries';
 import { notFound } from '../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiClientEntity } from './api-client.entity';
@@ -15,6 +16,7 @@ export class ApiClientsService {
     @InjectRepository(ApiClientEntity) private readonly clients: Repository<ApiClientEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly pool: PoolQueries,
   ) {}
 
   async create(name: string, createdBy: string | null): Promise<{ client: ApiClientEntity; apiKey: string }> {
@@ -46,11 +48,12 @@ export class ApiClientsService {
     return client;
   }
 
+  /** Every storefront request asks this: one query on the pool, without the query builder. */
   async authenticate(key: string): Promise<Extract<Principal, { kind: 'storefront' }> | undefined> {
-    const client = await this.clients.findOne({
-      select: { id: true, name: true },
-      where: { keyHash: hashApiKey(key, this.config.auth.apiKeySecret), revokedAt: IsNull() },
-    });
-    return client === null ? undefined : { kind: 'storefront', clientId: client.id, name: client.name };
+    const [client] = await this.pool.query<{ id: string; name: string }>(
+      'SELECT id, name FROM api_clients WHERE key_hash = $1 AND revoked_at IS NULL',
+      [hashApiKey(key, this.config.auth.apiKeySecret)],
+    );
+    return client === undefined ? undefined : { kind: 'storefront', clientId: client.id, name: client.name };
   }
 }
