@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { LicenseDomainEntity } from './license-domain.entity';
@@ -49,9 +50,38 @@ export class LicensesRepository {
     return manager.findOneBy(OrderEntity, { orderId });
   }
 
-  async insertLicense(manager: EntityManager, license: Partial<LicenseEntity>): Promise<LicenseEntity> {
-    const entity = manager.create(LicenseEntity, license);
-    await manager.insert(LicenseEntity, entity);
+  /** Writes a new license with every column given and its id generated here, so that the entity is what was stored. */
+  async insertLicense(
+    manager: EntityManager,
+    license: Omit<LicenseEntity, 'id' | 'order' | 'product' | 'vendor'>,
+  ): Promise<LicenseEntity> {
+    const entity = Object.assign(new LicenseEntity(), { id: randomUUID(), ...license });
+    await manager.query(
+      `INSERT INTO licenses (id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
+                             storefronts, domain_changes_used, domain_changes_granted, paid_at, updates_until,
+                             delivery_due_at, delivered_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      [
+        entity.id,
+        entity.orderId,
+        entity.lineId,
+        entity.productId,
+        entity.vendorCode,
+        entity.customerEmail,
+        entity.status,
+        entity.key,
+        entity.keyLookup,
+        entity.storefronts,
+        entity.domainChangesUsed,
+        entity.domainChangesGranted,
+        entity.paidAt,
+        entity.updatesUntil,
+        entity.deliveryDueAt,
+        entity.deliveredAt,
+        entity.createdAt,
+        entity.updatedAt,
+      ],
+    );
     return entity;
   }
 

@@ -158,6 +158,8 @@ export class OrdersService {
       key,
       keyLookup: key === null ? null : normalizeLicenseKey(key),
       storefronts: item.storefronts ?? 1,
+      domainChangesUsed: 0,
+      domainChangesGranted: 0,
       paidAt,
       updatesUntil: plan.updatesUntil,
       deliveryDueAt: plan.deliveryDueAt,
