@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
   let embedded: EmbeddedPostgres | undefined;
   if (config.database.url === undefined) {
     embedded = await startEmbeddedPostgres(config.dataDir, EMBEDDED_POOL_SIZE * 2);
-    config.database = { url: embedded.url, poolSize: EMBEDDED_POOL_SIZE };
+    config.database = { url: embedded.url, poolSize: EMBEDDED_POOL_SIZE, embedded: true };
   }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,

@@ -18,6 +18,11 @@ export interface AppConfig {
     /** Absent: the embedded PostgreSQL engine under `dataDir` is started and used. */
     url?: string;
     poolSize: number;
+    /**
+     * Whether `url` is the embedded engine, whose connections share one session: a statement prepared under a
+     * name by one connection would then clash with another's.
+     */
+    embedded: boolean;
   };
   logLevel: LogLevel;
   auth: {

@@ -37,7 +37,7 @@ describe('parseConfig', () => {
       environment: 'development',
       http: { host: '0.0.0.0', port: 3000 },
       dataDir: '/srv/licensor/var',
-      database: { url: undefined, poolSize: 10 },
+      database: { url: undefined, poolSize: 10, embedded: true },
       logLevel: 'info',
       business: { holidayCountry: 'RU', timezone: 'Europe/Moscow' },
     });
@@ -65,7 +65,7 @@ describe('parseConfig', () => {
       environment: 'production',
       http: { host: '127.0.0.1', port: 8080 },
       dataDir: '/data',
-      database: { url: PRODUCTION.DATABASE_URL, poolSize: 20 },
+      database: { url: PRODUCTION.DATABASE_URL, poolSize: 20, embedded: false },
       logLevel: 'warn',
       auth: { jwtExpiresInSeconds: 600, adminEmail: 'boss@example.com', adminPassword: 'twelve-chars-at-least' },
       business: { holidayCountry: 'DE', timezone: 'Europe/Berlin' },

@@ -164,7 +164,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     environment,
     http: { host: text('HOST') ?? '0.0.0.0', port: integer('PORT', 3000, 0, 65535), trustProxy },
     dataDir: path.resolve(cwd, text('DATA_DIR') ?? 'var'),
-    database: { url: databaseUrl, poolSize: integer('DATABASE_POOL_SIZE', 10, 1, 100) },
+    database: {
+      url: databaseUrl,
+      poolSize: integer('DATABASE_POOL_SIZE', 10, 1, 100),
+      embedded: databaseUrl === undefined,
+    },
     logLevel: logLevel as LogLevel,
     auth: {
       jwtSecret,

@@ -1,23 +1,34 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, QueryResultRow } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 
 /**
- * One statement on the connection pool under the DataSource, without TypeORM's query runner, for the hot path
- * of verification: measured here, TypeORM spent about 75 µs of CPU per raw query where `pg` alone spent 30,
- * on a route whose whole budget is a few hundred. Outside transactions only (a transaction's queries go
- * through its EntityManager). A failure is thrown as TypeORM's QueryFailedError, as every other query's.
+ * One statement on the connection pool under the DataSource, without TypeORM's query runner, for the hot paths
+ * (a license check, a storefront's authentication): measured here, TypeORM spent about 75 µs of CPU per raw
+ * query where `pg` alone spent 30, on a route whose whole budget is a few hundred. Outside transactions only
+ * (a transaction's queries go through its EntityManager). A failure is thrown as TypeORM's QueryFailedError,
+ * as every other query's.
  */
 @Injectable()
 export class PoolQueries {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  async query<Row extends QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
+  /**
+   * `name` prepares the statement once per connection and reuses its plan: PostgreSQL then neither parses nor
+   * plans it again, which made checks about 15 % faster in the benchmark. Not on the embedded engine, whose
+   * connections share one session and would clash over the name.
+   */
+  async query<Row extends QueryResultRow>(text: string, values: unknown[], name?: string): Promise<Row[]> {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const prepared = name !== undefined && !this.config.database.embedded ? { name } : {};
     try {
-      return (await pool.query<Row>(text, values)).rows;
+      return (await pool.query<Row>({ text, values, ...prepared })).rows;
     } catch (error) {
       throw new QueryFailedError(text, values, error as Error);
     }

@@ -53,6 +53,7 @@ export class ApiClientsService {
     const [client] = await this.pool.query<{ id: string; name: string }>(
       'SELECT id, name FROM api_clients WHERE key_hash = $1 AND revoked_at IS NULL',
       [hashApiKey(key, this.config.auth.apiKeySecret)],
+      'api-client-by-key',
     );
     return client === undefined ? undefined : { kind: 'storefront', clientId: client.id, name: client.name };
   }

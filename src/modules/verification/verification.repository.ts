@@ -42,7 +42,7 @@ export class VerificationRepository {
     const values = [keyLookup, version];
     const rows =
       manager === undefined
-        ? await this.pool.query<FactsRow>(LICENSE_FACTS, values)
+        ? await this.pool.query<FactsRow>(LICENSE_FACTS, values, 'license-facts')
         : await manager.query<FactsRow[]>(LICENSE_FACTS, values);
     return rows.map((row) => ({
       id: row.id,
