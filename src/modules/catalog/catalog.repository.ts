@@ -36,10 +36,6 @@ export class CatalogRepository {
     return this.vendors(manager).find({ order: { code: 'ASC' } });
   }
 
-  findVendor(code: string, manager?: EntityManager): Promise<VendorEntity | null> {
-    return this.vendors(manager).findOneBy({ code });
-  }
-
   listProducts(filter: { vendorCode?: string }, manager?: EntityManager): Promise<ProductEntity[]> {
     return this.products(manager).find({
       where: filter.vendorCode === undefined ? {} : { vendorCode: filter.vendorCode },

@@ -16,9 +16,9 @@ import { fixedWindow, WindowCounts, withinLimits } from './rate-limit.rules';
  * Counters live in PostgreSQL (the UNLOGGED `rate_limit_counters` table), so every instance sees the same
  * counts. A check does not wait for them: the instance counts it in memory on top of the shared counts it
  * knows ({@link WindowCounts}) and decides at once; a background write ({@link BackgroundWrites}, every 200 ms)
- * adds its new calls to the table in one upsert and reads the totals back. One instance's own calls are thus counted exactly, and
- * other instances' calls are seen one sync late. Windows are fixed minutes of the Clock. Keys are counted
- * under their SHA-256, so neither memory nor the table holds one in clear.
+ * adds its new calls to the table in one upsert and reads the totals back. An instance's own calls are thus
+ * counted exactly, and other instances' calls one write late. Windows are fixed minutes of the Clock. Keys are
+ * counted under their SHA-256, so neither memory nor the table holds one in clear.
  */
 @Injectable()
 export class VerificationRateLimiter {
