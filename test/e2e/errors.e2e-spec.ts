@@ -135,11 +135,14 @@ describe('error answers (e2e)', () => {
     }
   });
 
-  it('answers a path that is not percent-encoded UTF-8 as a problem with its request id', async () => {
-    const response = await t.http().get('/v1/products/%ED%A0%80').set('Authorization', admin);
-    expect(response.status).toBe(400);
-    expectProblem(response, 'BAD_REQUEST');
-  });
+  it.each(['/v1/products/%ED%A0%80', '/v1/orders/%ED%A0%80/licenses', '/v1/customers/%E0%A4%A/licenses'])(
+    'answers %s, a path that is not percent-encoded UTF-8, as a problem with its request id',
+    async (path) => {
+      const response = await t.http().get(path).set('Authorization', admin);
+      expect(response.status).toBe(400);
+      expectProblem(response, 'BAD_REQUEST');
+    },
+  );
 
   it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
     const spy = jest
