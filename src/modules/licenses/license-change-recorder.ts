@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { HistoryService, NewLicenseEvent } from '../history/history.service';
 import { isWebhookEventType } from '../webhooks/webhook-event-types';
-import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { WebhookEventInput, WebhookOutbox } from '../webhooks/webhook-outbox';
 import { licenseView } from './license-view';
 import { LicenseRecord, LicensesRepository } from './licenses.repository';
 
@@ -28,15 +28,27 @@ export class LicenseChangeRecorder {
    * `current` is the license as the change left it, when the caller holds it already (issuance builds it):
    * otherwise it is read back.
    */
-  async record(manager: EntityManager, change: LicenseChange, current?: LicenseRecord): Promise<void> {
-    await this.history.record(manager, change);
-    const webhookType = `license.${change.type}`;
-    if (!isWebhookEventType(webhookType)) return;
-    const record = current ?? (await this.licenses.findOne(manager, { licenseId: change.licenseId }));
-    if (record === undefined) return;
-    await this.outbox.enqueue(manager, {
-      type: webhookType,
-      data: { license: licenseView(record, this.clock.now()), ...(change.reason ? { reason: change.reason } : {}) },
-    });
+  record(manager: EntityManager, change: LicenseChange, current?: LicenseRecord): Promise<void> {
+    return this.recordAll(manager, [{ change, current }]);
+  }
+
+  /** Several changes at once: one statement for their history events and one for their webhook events. */
+  async recordAll(
+    manager: EntityManager,
+    changes: { change: LicenseChange; current?: LicenseRecord }[],
+  ): Promise<void> {
+    await this.history.record(manager, ...changes.map(({ change }) => change));
+    const events: WebhookEventInput[] = [];
+    for (const { change, current } of changes) {
+      const webhookType = `license.${change.type}`;
+      if (!isWebhookEventType(webhookType)) continue;
+      const record = current ?? (await this.licenses.findOne(manager, { licenseId: change.licenseId }));
+      if (record === undefined) continue;
+      events.push({
+        type: webhookType,
+        data: { license: licenseView(record, this.clock.now()), ...(change.reason ? { reason: change.reason } : {}) },
+      });
+    }
+    await this.outbox.enqueueAll(manager, events);
   }
 }

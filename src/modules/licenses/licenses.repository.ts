@@ -50,17 +50,26 @@ export class LicensesRepository {
     return manager.findOneBy(OrderEntity, { orderId });
   }
 
-  /** Writes a new license with every column given and its id generated here, so that the entity is what was stored. */
+  /**
+   * Writes a new license with every column given and its id generated here, so that the entity is what was
+   * stored, and binds `domain` to it (at its creation) in the same statement.
+   */
   async insertLicense(
     manager: EntityManager,
     license: Omit<LicenseEntity, 'id' | 'order' | 'product' | 'vendor'>,
+    domain?: string,
   ): Promise<LicenseEntity> {
     const entity = Object.assign(new LicenseEntity(), { id: randomUUID(), ...license });
     await manager.query(
-      `INSERT INTO licenses (id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
-                             storefronts, domain_changes_used, domain_changes_granted, paid_at, updates_until,
-                             delivery_due_at, delivered_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      `WITH "license" AS (
+         INSERT INTO licenses (id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
+                               storefronts, domain_changes_used, domain_changes_granted, paid_at, updates_until,
+                               delivery_due_at, delivered_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         RETURNING id, created_at
+       )
+       INSERT INTO license_domains (license_id, domain, bound_at)
+       SELECT id, $19, created_at FROM "license" WHERE $19::varchar IS NOT NULL`,
       [
         entity.id,
         entity.orderId,
@@ -80,6 +89,7 @@ export class LicensesRepository {
         entity.deliveredAt,
         entity.createdAt,
         entity.updatedAt,
+        domain ?? null,
       ],
     );
     return entity;

@@ -15,7 +15,7 @@ import { actorOf } from '../history/actor';
 import { LicenseResponseDto } from './dto/license.response.dto';
 import { PlaceOrderDto } from './dto/place-order.dto';
 import { planIssuance } from './issuance.rules';
-import { LicenseChangeRecorder } from './license-change-recorder';
+import { LicenseChange, LicenseChangeRecorder } from './license-change-recorder';
 import { generateLicenseKey, normalizeLicenseKey } from './license-key';
 import { licenseView } from './license-view';
 import { LicenseRecord, LicensesRepository } from './licenses.repository';
@@ -148,53 +148,57 @@ export class OrdersService {
     );
     const key = plan.status === 'active' ? generateLicenseKey(vendor.keyPrefix ?? DEFAULT_KEY_PREFIX) : null;
     const now = this.clock.now();
-    const license = await this.licenses.insertLicense(manager, {
-      orderId: order.orderId,
-      lineId: item.lineId,
-      productId: product.id,
-      vendorCode: vendor.code,
-      customerEmail: order.customer.email.toLowerCase(),
-      status: plan.status,
-      key,
-      keyLookup: key === null ? null : normalizeLicenseKey(key),
-      storefronts: item.storefronts ?? 1,
-      domainChangesUsed: 0,
-      domainChangesGranted: 0,
-      paidAt,
-      updatesUntil: plan.updatesUntil,
-      deliveryDueAt: plan.deliveryDueAt,
-      deliveredAt: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const license = await this.licenses.insertLicense(
+      manager,
+      {
+        orderId: order.orderId,
+        lineId: item.lineId,
+        productId: product.id,
+        vendorCode: vendor.code,
+        customerEmail: order.customer.email.toLowerCase(),
+        status: plan.status,
+        key,
+        keyLookup: key === null ? null : normalizeLicenseKey(key),
+        storefronts: item.storefronts ?? 1,
+        domainChangesUsed: 0,
+        domainChangesGranted: 0,
+        paidAt,
+        updatesUntil: plan.updatesUntil,
+        deliveryDueAt: plan.deliveryDueAt,
+        deliveredAt: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      domain,
+    );
     const actor = actorOf(storefront);
     // The license as each change leaves it, built here rather than read back: issuance is the hot write path.
     const issued: LicenseRecord = { license, productSku: product.sku, domains: [] };
-    await this.changes.record(
-      manager,
+    const changes: { change: LicenseChange; current: LicenseRecord }[] = [
       {
-        licenseId: license.id,
-        type: 'issued',
-        actor,
-        after: {
-          status: plan.status,
-          productSku: product.sku,
-          storefronts: license.storefronts,
-          updatesUntil: plan.updatesUntil.toISOString(),
-          deliveryDueAt: plan.deliveryDueAt?.toISOString() ?? null,
+        change: {
+          licenseId: license.id,
+          type: 'issued',
+          actor,
+          after: {
+            status: plan.status,
+            productSku: product.sku,
+            storefronts: license.storefronts,
+            updatesUntil: plan.updatesUntil.toISOString(),
+            deliveryDueAt: plan.deliveryDueAt?.toISOString() ?? null,
+          },
         },
+        current: issued,
       },
-      issued,
-    );
-    if (domain === undefined) return issued;
-    await this.licenses.insertDomain(manager, license.id, domain, now);
-    const bound: LicenseRecord = { ...issued, domains: [domain] };
-    await this.changes.record(
-      manager,
-      { licenseId: license.id, type: 'domain_bound', actor, after: { domain } },
-      bound,
-    );
-    return bound;
+    ];
+    if (domain !== undefined) {
+      changes.push({
+        change: { licenseId: license.id, type: 'domain_bound', actor, after: { domain } },
+        current: { ...issued, domains: [domain] },
+      });
+    }
+    await this.changes.recordAll(manager, changes);
+    return changes[changes.length - 1].current;
   }
 
   private async orderLicenses(manager: EntityManager, orderId: string, now: Date): Promise<LicenseResponseDto[]> {

@@ -29,11 +29,20 @@ export class WebhookOutbox {
    * Returns the event id.
    */
   async enqueue(manager: EntityManager, event: WebhookEventInput): Promise<string> {
-    if (!isWebhookEventType(event.type)) throw new Error(`Unknown webhook event type: ${String(event.type)}`);
-    const id = randomUUID();
-    const createdAt = this.clock.now();
-    const payload = JSON.stringify({ id, type: event.type, createdAt: createdAt.toISOString(), data: event.data });
-    await this.repository.insertEventWithDeliveries({ id, type: event.type, payload, createdAt }, manager);
+    const [id] = await this.enqueueAll(manager, [event]);
     return id;
+  }
+
+  /** {@link enqueue} for several events in one statement; returns their ids in the same order. */
+  async enqueueAll(manager: EntityManager, events: readonly WebhookEventInput[]): Promise<string[]> {
+    const createdAt = this.clock.now();
+    const rows = events.map((event) => {
+      if (!isWebhookEventType(event.type)) throw new Error(`Unknown webhook event type: ${String(event.type)}`);
+      const id = randomUUID();
+      const payload = JSON.stringify({ id, type: event.type, createdAt: createdAt.toISOString(), data: event.data });
+      return { id, type: event.type, payload, createdAt };
+    });
+    await this.repository.insertEventsWithDeliveries(rows, manager);
+    return rows.map((row) => row.id);
   }
 }

@@ -114,19 +114,27 @@ export class WebhooksRepository {
   // The outbox
 
   /**
-   * Writes the event and one pending delivery, due at its creation, per enabled subscription whose events
-   * contain its type or `*`, in one statement: the outbox adds a single round trip to the change it reports.
+   * Writes the events and, for each, one pending delivery due at its creation per enabled subscription whose
+   * events contain its type or `*`, in one statement: the outbox adds a single round trip to the change it reports.
    */
-  async insertEventWithDeliveries(event: WebhookEventEntity, manager: EntityManager): Promise<void> {
+  async insertEventsWithDeliveries(events: readonly WebhookEventEntity[], manager: EntityManager): Promise<void> {
+    if (events.length === 0) return;
     await manager.query(
       `WITH "event" AS (
-         INSERT INTO "webhook_events" ("id", "type", "payload", "created_at") VALUES ($1, $2, $3, $4) RETURNING "id"
+         INSERT INTO "webhook_events" ("id", "type", "payload", "created_at")
+         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::timestamptz[])
+         RETURNING "id", "type", "created_at"
        )
        INSERT INTO "webhook_deliveries" ("event_id", "subscription_id", "status", "attempt_count", "next_attempt_at", "created_at")
-       SELECT "event"."id", s."id", 'pending', 0, $4, $4
-         FROM "event", "webhook_subscriptions" s
-        WHERE s."disabled_at" IS NULL AND s."events" && ARRAY[$2::text, '*']`,
-      [event.id, event.type, event.payload, event.createdAt],
+       SELECT "event"."id", s."id", 'pending', 0, "event"."created_at", "event"."created_at"
+         FROM "event"
+         JOIN "webhook_subscriptions" s ON s."disabled_at" IS NULL AND s."events" && ARRAY["event"."type"::text, '*']`,
+      [
+        events.map((event) => event.id),
+        events.map((event) => event.type),
+        events.map((event) => event.payload),
+        events.map((event) => event.createdAt),
+      ],
     );
   }
 
