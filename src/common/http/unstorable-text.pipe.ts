@@ -41,15 +41,13 @@ function unstorableFields(value: unknown, path: string): FieldError[] {
       const flaw = unstorableText(next.value);
       if (flaw !== undefined) errors.push({ field, message: `${field} ${flaw}` });
     } else if (next.value !== null && typeof next.value === 'object') {
-      const children = Array.isArray(next.value)
-        ? next.value.map((item: unknown, index) => ({ value: item, path: `${next.path}[${index}]` }))
-        : Object.entries(next.value as Record<string, unknown>).map(([key, item]) => ({
-            value: item,
-            path: next.path ? `${next.path}.${key}` : key,
-          }));
-      // Onto the stack last first, so that fields are reported in the order they were sent; a loop, as a
-      // spread of half a million elements would overflow the call stack.
-      for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]);
+      const entries = Object.entries(next.value as Record<string, unknown>);
+      // Onto the stack last first, so that fields are reported in the order they were sent.
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, item] = entries[index];
+        const path = Array.isArray(next.value) ? `${next.path}[${key}]` : next.path ? `${next.path}.${key}` : key;
+        pending.push({ value: item, path });
+      }
     }
   }
   return errors;

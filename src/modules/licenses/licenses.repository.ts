@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { compareText } from '../../common/text/compare-text';
 import { LicenseDomainEntity } from './license-domain.entity';
 import { LicenseEntity, LicenseStatus } from './license.entity';
 import { OrderEntity } from './order.entity';
@@ -10,6 +11,18 @@ export interface LicenseRecord {
   license: LicenseEntity;
   productSku: string;
   domains: string[];
+}
+
+/**
+ * The order `find` lists licenses in, unless it lists pending ones by due time: by creation, then order line, then
+ * id. For records built in memory that must come out as a read would give them.
+ */
+export function inListOrder(a: LicenseRecord, b: LicenseRecord): number {
+  return (
+    a.license.createdAt.getTime() - b.license.createdAt.getTime() ||
+    compareText(a.license.lineId, b.license.lineId) ||
+    compareText(a.license.id, b.license.id)
+  );
 }
 
 export interface LicenseFilter {

@@ -18,7 +18,7 @@ import { planIssuance } from './issuance.rules';
 import { LicenseChange, LicenseChangeRecorder } from './license-change-recorder';
 import { generateLicenseKey, normalizeLicenseKey } from './license-key';
 import { licenseView } from './license-view';
-import { LicenseRecord, LicensesRepository } from './licenses.repository';
+import { inListOrder, LicenseRecord, LicensesRepository } from './licenses.repository';
 
 type Storefront = Extract<Principal, { kind: 'storefront' }>;
 
@@ -83,12 +83,7 @@ export class OrdersService {
         issued.push(await this.issue(manager, storefront, order, index, paidAt, domains[index]));
       }
       // In the order a repeat of the order reads them back in.
-      issued.sort(
-        (a, b) =>
-          a.license.createdAt.getTime() - b.license.createdAt.getTime() ||
-          compare(a.license.lineId, b.license.lineId) ||
-          compare(a.license.id, b.license.id),
-      );
+      issued.sort(inListOrder);
       return { created: true, licenses: issued.map((record) => licenseView(record, now)) };
     });
     // Counted once committed: a rolled-back order issued nothing.
@@ -174,6 +169,7 @@ export class OrdersService {
     const actor = actorOf(storefront);
     // The license as each change leaves it, built here rather than read back: issuance is the hot write path.
     const issued: LicenseRecord = { license, productSku: product.sku, domains: [] };
+    const bound: LicenseRecord = domain === undefined ? issued : { ...issued, domains: [domain] };
     const changes: { change: LicenseChange; current: LicenseRecord }[] = [
       {
         change: {
@@ -194,21 +190,17 @@ export class OrdersService {
     if (domain !== undefined) {
       changes.push({
         change: { licenseId: license.id, type: 'domain_bound', actor, after: { domain } },
-        current: { ...issued, domains: [domain] },
+        current: bound,
       });
     }
     await this.changes.recordAll(manager, changes);
-    return changes[changes.length - 1].current;
+    return bound;
   }
 
   private async orderLicenses(manager: EntityManager, orderId: string, now: Date): Promise<LicenseResponseDto[]> {
     const records = await this.licenses.find(manager, { orderId });
     return records.map((record) => licenseView(record, now));
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** How far ahead of our clock a shop's payment time may be: its clock may run a little fast, no more. */

@@ -5,7 +5,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
  * how stale the rate-limit counts of other instances may be and how much of the installation reports a
  * `kill -9` loses.
  */
-export const WRITE_BEHIND_INTERVAL_MS = 200;
+const WRITE_BEHIND_INTERVAL_MS = 200;
 
 interface Job {
   what: string;

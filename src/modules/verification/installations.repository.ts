@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { compareText } from '../../common/text/compare-text';
 import { InstallationEntity } from './installation.entity';
 import { InstallationChange } from './installation-report';
 
@@ -11,11 +12,11 @@ const CONFLICT_TARGET = {
 
 /** The order of the unique indexes: license (unknown keys first), product, host. */
 function byRow(a: InstallationChange, b: InstallationChange): number {
-  return compare(a.licenseId ?? '', b.licenseId ?? '') || compare(a.product, b.product) || compare(a.host, b.host);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return (
+    compareText(a.licenseId ?? '', b.licenseId ?? '') ||
+    compareText(a.product, b.product) ||
+    compareText(a.host, b.host)
+  );
 }
 
 export interface InstallationStats {

@@ -1,3 +1,5 @@
+import { compareText } from '../../common/text/compare-text';
+
 /** Verification limits count calls per minute. */
 export const RATE_WINDOW_SECONDS = 60;
 
@@ -65,7 +67,7 @@ export class WindowCounts {
   unsynced(): UnsyncedCalls[] {
     const calls: UnsyncedCalls[] = [];
     for (const [bucket, { unsynced }] of this.buckets) if (unsynced > 0) calls.push({ bucket, calls: unsynced });
-    return calls.sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0));
+    return calls.sort((a, b) => compareText(a.bucket, b.bucket));
   }
 
   /**

@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { normalizeLicenseKey } from '../licenses/license-key';
 import { BackgroundWrites } from './background-writes';
 import { fixedWindow, WindowCounts, withinLimits } from './rate-limit.rules';
 
@@ -36,21 +35,17 @@ export class VerificationRateLimiter {
   }
 
   /**
-   * Counts one call from `clientIp` with `licenseKey` (none when the request could not be read); throws
+   * Counts one call from `clientIp` with the normalised key `keyLookup`; throws
    * DomainError RATE_LIMITED with `retryAfterSeconds` (sent as `Retry-After`) when either count is over its
    * limit. Refused calls count too, so a client that does not wait stays refused for the rest of the window.
    */
-  consume(clientIp: string, licenseKey?: string): void {
+  consume(clientIp: string, keyLookup: string): void {
     const { perIp, perKey } = this.config.verifyRateLimits;
     const window = fixedWindow(this.clock.now());
     // A new window starts from zero; the calls of the last one that were not synced yet no longer matter.
     if (window.start.getTime() !== this.counts.start) this.counts = new WindowCounts(window.start.getTime());
-    const buckets = [`verify:ip:${clientIp.slice(0, 64)}`];
-    const limits = [perIp];
-    if (licenseKey !== undefined) {
-      buckets.push(`verify:key:${keyDigest(licenseKey)}`);
-      limits.push(perKey);
-    }
+    const buckets = [`verify:ip:${clientIp.slice(0, 64)}`, `verify:key:${keyDigest(keyLookup)}`];
+    const limits = [perIp, perKey];
     const hits = this.counts.count(buckets);
     if (!withinLimits(hits.map((count, i) => ({ hits: count, limit: limits[i] })))) {
       throw new DomainError(
@@ -85,6 +80,6 @@ export class VerificationRateLimiter {
   }
 }
 
-function keyDigest(licenseKey: string): string {
-  return createHash('sha256').update(normalizeLicenseKey(licenseKey)).digest('hex');
+function keyDigest(keyLookup: string): string {
+  return createHash('sha256').update(keyLookup).digest('hex');
 }

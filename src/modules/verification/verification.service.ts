@@ -87,8 +87,8 @@ export class VerificationService {
    * `retryAfterSeconds`, sent as `Retry-After`) when one is exceeded. Every other outcome is an answer.
    */
   async verify(request: VerificationRequest): Promise<VerificationResult> {
-    this.limiter.consume(request.clientIp, request.licenseKey);
     const keyLookup = normalizeLicenseKey(request.licenseKey);
+    this.limiter.consume(request.clientIp, keyLookup);
     const version = request.version ?? null;
     const hosts = request.domains.map((sent) => ({ sent, normalized: this.normalizer.normalize(sent) }));
     const input = (candidates: LicenseFacts[]): VerificationInput => ({

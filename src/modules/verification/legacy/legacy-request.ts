@@ -180,7 +180,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Depth of nested objects and arrays, counted no further than `limit`. */
 /** Control characters (C0, DEL, C1): no key, add-on id or host has them, and PostgreSQL cannot store a NUL. */
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
