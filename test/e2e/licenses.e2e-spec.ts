@@ -409,6 +409,12 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
       expect(licenseOf('license.issued', instant.id)).toEqual({ ...instant, domains: [] });
       expect(licenseOf('license.domain_bound', instant.id)).toEqual(instant);
       expect(licenseOf('license.issued', manual.id)).toEqual(manual);
+      // Issuance writes both events in one statement: the history still lists them in the order they happened.
+      const history = await t.http().get(`/v1/licenses/${instant.id}/events`).set('Authorization', staff).expect(200);
+      expect(history.body).toMatchObject([
+        { type: 'issued', actor: { type: 'api_client', name: 'Shop A' }, after: { status: 'active' } },
+        { type: 'domain_bound', actor: { type: 'api_client', name: 'Shop A' }, after: { domain: 'hooks.example.com' } },
+      ]);
       await t
         .http()
         .post(`/v1/licenses/${manual.id}/delivery`)

@@ -558,6 +558,22 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
   });
 
   describe('installation reports', () => {
+    it('writes the reports an instance gathered in memory when it shuts down', async () => {
+      const license = await issueScroll({ domain: 'shutdown-shop.com' });
+      const second = await createTestApp({}, { database: t.database });
+      await second
+        .http()
+        .post('/v1/licenses/verify')
+        .send({ licenseKey: license.key, domain: 'shutdown-shop.com', product: products.scroll.sku })
+        .expect(200);
+      await second.close();
+      const rows: { call_count: number }[] = await t.dataSource.query(
+        'SELECT call_count FROM installations WHERE license_id = $1',
+        [license.id],
+      );
+      expect(rows).toEqual([{ call_count: 1 }]);
+    });
+
     it('records every check per host, refreshes it, and lists them for staff with the distinct hosts', async () => {
       const license = await issueScroll({ domain: 'report-shop.com' });
       const check = (domain: string, version: string) =>

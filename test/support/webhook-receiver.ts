@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
@@ -6,6 +7,17 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+}
+
+/**
+ * The `t` of the request's `Licensor-Signature` when its `v1` is the HMAC-SHA256 of `<t>.<body>` under `secret`,
+ * computed here as a receiver would (independently of the service's code); undefined otherwise.
+ */
+export function verifiedSignatureTime(secret: string, request: ReceivedRequest): number | undefined {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['licensor-signature']));
+  if (match === null) return undefined;
+  const expected = createHmac('sha256', secret).update(`${match[1]}.${request.body}`).digest('hex');
+  return expected === match[2] ? Number(match[1]) : undefined;
 }
 
 /** A local webhook receiver on 127.0.0.1 that records every request and answers what it is told. */
