@@ -8,6 +8,8 @@ import { LoggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
+import type { EmbeddedEngineStatus } from './database/embedded/embedded-postgres';
+import { EmbeddedEngineModule } from './database/embedded/embedded-engine.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { DomainsModule } from './modules/domains/domains.module';
@@ -20,13 +22,15 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
 /** The whole service; `config.database.url` must point at a running PostgreSQL (or the embedded one). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `embedded`: the engine main.ts started when DATABASE_URL is absent; /health reports its state. */
+  static forRoot(config: AppConfig, embedded?: EmbeddedEngineStatus): DynamicModule {
     const url = config.database.url;
     if (url === undefined) throw new Error('AppModule needs a database URL; main.ts starts the embedded engine.');
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        EmbeddedEngineModule.forRoot(embedded),
         CommonModule,
         IdempotencyModule,
         LoggingModule,

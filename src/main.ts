@@ -8,25 +8,25 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError } from './config/parse-config';
 import { loadConfig } from './config/load-config';
-import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedEngineError } from './database/embedded/embedded-engine-error';
+import { EmbeddedPostgres, EngineLog, EngineLogLevel } from './database/embedded/embedded-postgres';
 import { runMigrations } from './database/run-migrations';
-
-/** PGlite serves one session; a few pooled connections are queued by its socket server. */
-const EMBEDDED_POOL_SIZE = 4;
 
 async function bootstrap(): Promise<void> {
   const { config, developmentSecretsFile, generatedNow } = loadConfig();
+  const engineLog = new EngineLogRelay();
   let embedded: EmbeddedPostgres | undefined;
   if (config.database.url === undefined) {
-    embedded = await startEmbeddedPostgres(config.dataDir, EMBEDDED_POOL_SIZE * 2);
-    config.database = { url: embedded.url, poolSize: EMBEDDED_POOL_SIZE, embedded: true };
+    embedded = await EmbeddedPostgres.start(config.dataDir, engineLog.write);
+    config.database = { ...config.database, url: embedded.url };
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, embedded), {
     bodyParser: false,
     bufferLogs: true,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  engineLog.attach(logger);
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`, 'Database');
   configureApp(app);
@@ -40,7 +40,7 @@ async function bootstrap(): Promise<void> {
   logger.log(`Swagger UI: ${base}/docs`, 'Licensor');
   logger.log(
     embedded
-      ? `Data: embedded PostgreSQL in ${embedded.dataPath}`
+      ? `Data: embedded PostgreSQL ${embedded.version} in ${embedded.clusterDir}, on 127.0.0.1:${embedded.port}`
       : `Data: PostgreSQL at ${redactPassword(config.database.url ?? '')}`,
     'Licensor',
   );
@@ -60,7 +60,30 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-/** Closes the app (pool included) before the embedded engine, so PGlite flushes its files and exits clean. */
+/**
+ * Lines of the embedded server, kept until the app's logger exists (the server starts before the app), then
+ * written through it at the server's own severity.
+ */
+class EngineLogRelay {
+  private logger: Logger | undefined;
+  private readonly early: [EngineLogLevel, string][] = [];
+
+  readonly write: EngineLog = (level, message) => {
+    if (this.logger === undefined) {
+      this.early.push([level, message]);
+      return;
+    }
+    const method = level === 'info' ? 'log' : level;
+    this.logger[method](message, 'EmbeddedPostgres');
+  };
+
+  attach(logger: Logger): void {
+    this.logger = logger;
+    for (const [level, message] of this.early.splice(0)) this.write(level, message);
+  }
+}
+
+/** Closes the app (pool included) before the embedded server, which then stops with a fast shutdown. */
 function stopGracefullyOnSignals(app: NestExpressApplication, embedded: EmbeddedPostgres | undefined): void {
   const stop = async (): Promise<void> => {
     await app.close();
@@ -77,6 +100,8 @@ function redactPassword(url: string): string {
 bootstrap().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\nSee the Configuration section of README.md.\n`);
+  } else if (error instanceof EmbeddedEngineError) {
+    process.stderr.write(`The embedded database could not start: ${error.message}\n`);
   } else {
     process.stderr.write(
       `Licensor could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

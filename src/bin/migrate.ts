@@ -3,13 +3,13 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../config/parse-config';
 import { buildDataSourceOptions } from '../database/data-source-options';
-import { startEmbeddedPostgres } from '../database/embedded-postgres';
+import { EmbeddedPostgres } from '../database/embedded/embedded-postgres';
 import { runMigrations } from '../database/run-migrations';
 
 /** `npm run migration:run`: applies pending migrations to DATABASE_URL, or to the embedded engine. */
 async function main(): Promise<void> {
   const { config } = loadConfig();
-  const embedded = config.database.url === undefined ? await startEmbeddedPostgres(config.dataDir, 2) : undefined;
+  const embedded = config.database.url === undefined ? await EmbeddedPostgres.start(config.dataDir) : undefined;
   const dataSource = new DataSource(buildDataSourceOptions(embedded?.url ?? config.database.url ?? '', 2));
   await dataSource.initialize();
   try {

@@ -15,14 +15,9 @@ export interface AppConfig {
   /** Where the embedded database and the generated development secrets live. */
   dataDir: string;
   database: {
-    /** Absent: the embedded PostgreSQL engine under `dataDir` is started and used. */
+    /** Absent: the embedded PostgreSQL server under `dataDir` is started and used. */
     url?: string;
     poolSize: number;
-    /**
-     * Whether `url` is the embedded engine, whose connections share one session: a statement prepared under a
-     * name by one connection would then clash with another's.
-     */
-    embedded: boolean;
   };
   logLevel: LogLevel;
   auth: {

@@ -37,7 +37,7 @@ describe('parseConfig', () => {
       environment: 'development',
       http: { host: '0.0.0.0', port: 3000 },
       dataDir: '/srv/licensor/var',
-      database: { url: undefined, poolSize: 10, embedded: true },
+      database: { url: undefined, poolSize: 10 },
       logLevel: 'info',
       business: { holidayCountry: 'RU', timezone: 'Europe/Moscow' },
     });
@@ -65,7 +65,7 @@ describe('parseConfig', () => {
       environment: 'production',
       http: { host: '127.0.0.1', port: 8080 },
       dataDir: '/data',
-      database: { url: PRODUCTION.DATABASE_URL, poolSize: 20, embedded: false },
+      database: { url: PRODUCTION.DATABASE_URL, poolSize: 20 },
       logLevel: 'warn',
       auth: { jwtExpiresInSeconds: 600, adminEmail: 'boss@example.com', adminPassword: 'twelve-chars-at-least' },
       business: { holidayCountry: 'DE', timezone: 'Europe/Berlin' },
@@ -170,10 +170,9 @@ describe('parseConfig', () => {
     expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', BUSINESS_TIMEZONE: 'Nowhere' })).toHaveLength(3);
   });
 
-  it('refuses production without a database URL and real secrets', () => {
+  it('refuses production without real secrets, on the embedded engine too', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual([
-      expect.stringContaining('DATABASE_URL is required when NODE_ENV=production'),
       'JWT_SECRET is required when NODE_ENV=production.',
       'API_KEY_SECRET is required when NODE_ENV=production.',
       expect.stringContaining('LICENSE_SIGNING_KEY is required when NODE_ENV=production'),

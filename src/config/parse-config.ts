@@ -69,9 +69,6 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/licensor.');
   }
-  if (production && databaseUrl === undefined) {
-    problems.push('DATABASE_URL is required when NODE_ENV=production: the embedded engine is for development only.');
-  }
 
   const logLevel = text('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
@@ -167,7 +164,6 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     database: {
       url: databaseUrl,
       poolSize: integer('DATABASE_POOL_SIZE', 10, 1, 100),
-      embedded: databaseUrl === undefined,
     },
     logLevel: logLevel as LogLevel,
     auth: {

@@ -34,7 +34,11 @@ describe('npm start on the embedded engine (e2e, built service)', () => {
     expect(service.messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Swagger UI: http:\/\/127\.0\.0\.1:\d+\/docs$/),
-        `Data: embedded PostgreSQL in ${path.join(dataDir, 'pgdata')}`,
+        expect.stringMatching(
+          new RegExp(
+            `^Data: embedded PostgreSQL 17\\.\\d+ in ${path.join(dataDir, 'postgres')}, on 127\\.0\\.0\\.1:\\d+$`,
+          ),
+        ),
         expect.stringContaining(`Development secrets generated into ${path.join(dataDir, 'dev-secrets.json')}`),
       ]),
     );

@@ -9,7 +9,7 @@ import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock/clock';
 import { LOG_DESTINATION } from '../../src/common/logging/logging.module';
 import { AppConfig } from '../../src/config/app-config';
-import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from './database';
+import { createDatabaseFromTemplate, databaseUrl, dropDatabase, TestEngine } from './database';
 import { FixedClock } from './fixed-clock';
 import { watchConformance } from './openapi-conformance';
 import { TEST_ADMIN, testConfig } from './test-config';
@@ -22,8 +22,9 @@ export interface TestApp {
   clock: FixedClock;
   config: AppConfig;
   dataSource: DataSource;
-  /** The database's name: pass it as `database` to boot a second instance on the same data. */
+  /** The database's name: pass it as `database` (with `engine`) to boot a second instance on the same data. */
   database: string;
+  engine: TestEngine;
   /** Logs in as the configured first admin and returns the `Authorization` header value. */
   adminAuth(): Promise<string>;
   /** Creates a staff user (role `staff` unless told) through the API and returns its `Authorization` header. */
@@ -45,6 +46,8 @@ export interface TestAppOptions {
    * service instance would; `close()` then leaves the database to its creator.
    */
   database?: string;
+  /** The server the database lives on: PostgreSQL (the default) or the run's embedded engine. */
+  engine?: TestEngine;
 }
 
 /**
@@ -56,8 +59,9 @@ export async function createTestApp(
   overrides: Partial<AppConfig> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const database = options.database ?? (await createDatabaseFromTemplate('licensor_e2e'));
-  const config = testConfig(databaseUrl(database), overrides);
+  const engine = options.engine ?? 'postgres';
+  const database = options.database ?? (await createDatabaseFromTemplate('licensor_e2e', engine));
+  const config = testConfig(databaseUrl(database, engine), overrides);
   const clock = new FixedClock(TEST_NOW);
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(Clock)
@@ -81,6 +85,7 @@ export async function createTestApp(
     config,
     dataSource: app.get(DataSource),
     database,
+    engine,
     adminAuth,
     async staffAuth(role = 'staff') {
       const credentials = { email: `${role}${++counter}@licensor.test`, password: `password-of-${role}-${counter}` };
@@ -102,7 +107,7 @@ export async function createTestApp(
     },
     async close() {
       await app.close();
-      if (options.database === undefined) await dropDatabase(database);
+      if (options.database === undefined) await dropDatabase(database, engine);
       const undocumented = conformance();
       if (undocumented.length > 0) {
         throw new Error(

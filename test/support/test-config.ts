@@ -16,7 +16,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     environment: 'test',
     http: { host: '127.0.0.1', port: 0, trustProxy: [] },
     dataDir: path.join(os.tmpdir(), 'licensor-test'),
-    database: { url: databaseUrl, poolSize: 5, embedded: false },
+    database: { url: databaseUrl, poolSize: 5 },
     logLevel: 'silent',
     auth: {
       jwtSecret: 'jwt-secret-for-tests-only-0123456789abcdef',

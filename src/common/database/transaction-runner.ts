@@ -8,8 +8,8 @@ import { DataSource, EntityManager } from 'typeorm';
  * there is one. So a service's state change, its history event and its outbox row commit together, and an
  * outer step (the Idempotency-Key mechanism) can wrap a service call so that its record commits with them.
  *
- * Inside `run`, every query must go through the manager it hands out: on PGlite a query on another pooled
- * connection waits for this transaction to end, which never comes.
+ * Inside `run`, every query must go through the manager it hands out: a query on another pooled connection
+ * would not see the transaction's writes, and could wait for its locks forever.
  */
 @Injectable()
 export class TransactionRunner {

@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -7,6 +7,8 @@ import {
   HealthIndicatorResult,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { EMBEDDED_ENGINE } from '../../database/embedded/embedded-engine.module';
+import type { EmbeddedEngineStatus } from '../../database/embedded/embedded-postgres';
 import { Public } from '../auth/access.decorators';
 import { HealthCheckFailedFilter } from './health-check-failed.filter';
 
@@ -21,6 +23,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly typeOrm: TypeOrmHealthIndicator,
+    @Inject(EMBEDDED_ENGINE) private readonly embedded: EmbeddedEngineStatus | null,
   ) {}
 
   @Get()
@@ -30,12 +33,17 @@ export class HealthController {
   @ApiOperation({
     summary: 'Liveness and readiness',
     description:
-      'Anyone (load balancers, orchestrators). Pings the database. 200 with `status: "ok"` when the service can serve requests; 503 with ' +
+      'Anyone (load balancers, orchestrators). Pings the database; on the embedded engine also reports the ' +
+      "server's state under `embeddedDatabase` (`running`; `restarting` after it stopped unexpectedly, when the " +
+      'service is not ready). 200 with `status: "ok"` when the service can serve requests; 503 with ' +
       '`status: "error"` (the failing checks under `error`) when it cannot, or `status: "shutting_down"` ' +
       'while it stops. Not cached.',
   })
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database()]);
+    const checks = [() => this.database()];
+    const embedded = this.embedded;
+    if (embedded !== null) return this.health.check([() => embeddedEngine(embedded), ...checks]);
+    return this.health.check(checks);
   }
 
   /**
@@ -51,4 +59,9 @@ export class HealthController {
       database: { ...rest, status, message: 'The database did not answer.' },
     };
   }
+}
+
+/** Ready only while the embedded server runs; a restart after an unexpected exit is reported as it goes. */
+function embeddedEngine(engine: EmbeddedEngineStatus): HealthIndicatorResult<'embeddedDatabase'> {
+  return { embeddedDatabase: { status: engine.state === 'running' ? 'up' : 'down', state: engine.state } };
 }
