@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Liveness and readiness
-         * @description Anyone (load balancers, orchestrators). Pings the database. 200 with `status: "ok"` when the service can serve requests; 503 with `status: "error"` (the failing checks under `error`) when it cannot, or `status: "shutting_down"` while it stops. Not cached.
+         * @description Anyone (load balancers, orchestrators). Pings the database; on the embedded engine also reports the server's state under `embeddedDatabase` (`running`; `restarting` after it stopped unexpectedly, when the service is not ready). 200 with `status: "ok"` when the service can serve requests; 503 with `status: "error"` (the failing checks under `error`) when it cannot, or `status: "shutting_down"` while it stops. Not cached.
          */
         get: operations["HealthController_check"];
         put?: never;
