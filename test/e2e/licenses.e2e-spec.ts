@@ -125,30 +125,6 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
       expect(changed.body.code).toBe('ORDER_CONFLICT');
       expect((await place(body, shopB).expect(409)).body.code).toBe('ORDER_CONFLICT');
     });
-
-    it('issues one set of licenses for ten concurrent posts of a new order', async () => {
-      const body = order([
-        { lineId: '1', sku: 'cp-scroll' },
-        { lineId: '2', sku: 'ab-theme' },
-      ]);
-      const responses = await Promise.all(Array.from({ length: 10 }, () => place(body)));
-      expect(responses.map((response) => response.status).sort()).toEqual([
-        200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
-      ]);
-      const ids = new Set(
-        responses.flatMap((response) => (response.body.licenses as { id: string }[]).map((l) => l.id)),
-      );
-      expect(ids.size).toBe(2);
-      const rows: { count: string }[] = await t.dataSource.query('SELECT count(*) FROM licenses WHERE order_id = $1', [
-        body.orderId,
-      ]);
-      expect(rows[0].count).toBe('2');
-      const events: { count: string }[] = await t.dataSource.query(
-        `SELECT count(*) FROM license_events e JOIN licenses l ON l.id = e.license_id WHERE l.order_id = $1 AND e.type = 'issued'`,
-        [body.orderId],
-      );
-      expect(events[0].count).toBe('2');
-    });
   });
 
   describe('bad orders', () => {
