@@ -14,6 +14,8 @@ import pg from 'pg';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 const SERVER_URL = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** `postgres` (the server above) or `embedded`: the service starts its own engine, as `npm start` does. */
+const ENGINE = process.env.BENCH_ENGINE ?? 'postgres';
 const DURATION = positive('BENCH_DURATION', 10);
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 64);
 const SCALES = (process.env.BENCH_SCALES ?? '10000,1000000').split(',').map(Number);
@@ -206,14 +208,37 @@ async function startupOfEmbeddedEngine() {
   }
 }
 
-async function main() {
+/**
+ * Where the service keeps its data: a fresh database on the server, or an empty DATA_DIR for the embedded engine,
+ * whose URL is read from the connection file the service writes there (`connect()` after the service started).
+ */
+async function benchDatabase() {
+  if (ENGINE === 'embedded') {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'licensor-bench-data-'));
+    const url = () => {
+      const { password, port } = JSON.parse(readFileSync(path.join(dataDir, 'embedded-postgres.json'), 'utf8'));
+      return `postgres://licensor:${encodeURIComponent(password)}@127.0.0.1:${port}/licensor`;
+    };
+    return { env: { DATA_DIR: dataDir }, url, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
   const databaseName = `licensor_bench_${process.pid}`;
   const server = new pg.Client({ connectionString: SERVER_URL });
   await server.connect();
-  const version = (await server.query('SHOW server_version')).rows[0].server_version;
   await server.query(`CREATE DATABASE ${databaseName}`);
   const databaseUrl = new URL(SERVER_URL);
   databaseUrl.pathname = `/${databaseName}`;
+  return {
+    env: { DATABASE_URL: databaseUrl.toString() },
+    url: () => databaseUrl.toString(),
+    drop: async () => {
+      await server.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+      await server.end();
+    },
+  };
+}
+
+async function main() {
+  const database = await benchDatabase();
   let service;
   let db;
   const report = { machine: {}, seeding: {}, scales: {}, startup: {} };
@@ -222,14 +247,13 @@ async function main() {
       nproc: cpus().length,
       memoryGiB: (totalmem() / 2 ** 30).toFixed(1),
       node: process.version,
-      postgres: version,
       connections: CONNECTIONS,
       durationSeconds: DURATION,
     };
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const env = {
       NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl.toString(),
+      ...database.env,
       JWT_SECRET: randomBytes(48).toString('base64'),
       API_KEY_SECRET: randomBytes(48).toString('base64'),
       LICENSE_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -261,8 +285,9 @@ async function main() {
       token: accessToken,
       body: { name: 'Benchmark shop' },
     });
-    db = new pg.Client({ connectionString: databaseUrl.toString() });
+    db = new pg.Client({ connectionString: database.url() });
     await db.connect();
+    report.machine.postgres = `${(await db.query('SHOW server_version')).rows[0].server_version} (${ENGINE})`;
     // The product answer carries no id (products are addressed by sku).
     const product = (await db.query('SELECT id FROM products WHERE sku = $1', [SKU])).rows[0];
 
@@ -292,8 +317,7 @@ async function main() {
   } finally {
     await service?.stop();
     await db?.end();
-    await server.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await server.end();
+    await database.drop();
   }
   console.log(markdown(report));
   console.log(
@@ -333,7 +357,7 @@ function markdown(report) {
   for (const [scale, ms] of Object.entries(report.seeding)) lines.push(`Seeding up to ${scale}: ${seconds(ms)} s`);
   const { startup } = report;
   lines.push(
-    `Startup against PostgreSQL (to the port answering): first ${seconds(startup.postgresFirstMs)} s (migrations included), restart ${seconds(startup.postgresRestartMs)} s`,
+    `Startup of the benchmarked service on ${report.machine.postgres} (to the port answering): first ${seconds(startup.postgresFirstMs)} s (migrations included), restart ${seconds(startup.postgresRestartMs)} s`,
     `Startup of the embedded engine (to "Listening"): empty DATA_DIR ${seconds(startup.embedded.firstMs)} s, restart ${seconds(startup.embedded.restartMs)} s`,
   );
   return lines.join('\n');
