@@ -53,13 +53,13 @@ export interface paths {
         };
         /**
          * Legacy add-on license check (GET)
-         * @description Anyone: the protocol of the CS-Cart add-ons already installed in stores, at the path they call. `dispatch` and `request` are query parameters. 200 (429 when rate-limited) with an XML answer whose `<status>` is `TRUE` exactly when `<code>` is `VALID` (the add-on matches `/\<status\>(.*)\<\/status\>/u` and disables itself on anything but `TRUE`). Every storefront host sent must be bound to the license, a development host, or fit into a free slot (first activation binds them, all or none). A malformed request or an unknown `dispatch` is `FALSE` with `BAD_REQUEST`. Each call updates the installation report of the license. Rate-limited with POST /v1/licenses/verify: 429 with `Retry-After` and a `FALSE`/`RATE_LIMITED` answer.
+         * @description Anyone: the protocol of the CS-Cart add-ons already installed in stores, at the path they call. `dispatch` and `request` are query parameters. 200 (429 when rate-limited) with an XML answer whose `<status>` is `TRUE` when `<code>` is `VALID` (the add-on matches `/\<status\>(.*)\<\/status\>/u` and disables itself on anything but `TRUE`). Fails open: when the license database cannot be reached, the answer is `TRUE` with `SERVICE_UNAVAILABLE` (the license was not checked), so that an outage of the service does not switch off installed add-ons; an unknown, revoked or mismatched key gets `FALSE` again as soon as the database answers. Every storefront host sent must be bound to the license, a development host, or fit into a free slot (first activation binds them, all or none). A malformed request or an unknown `dispatch` is `FALSE` with `BAD_REQUEST`. Each call updates the installation report of the license. Rate-limited with POST /v1/licenses/verify: 429 with `Retry-After` and a `FALSE`/`RATE_LIMITED` answer.
          */
         get: operations["LegacyController_checkByGet"];
         put?: never;
         /**
          * Legacy add-on license check (POST)
-         * @description Anyone: the protocol of the CS-Cart add-ons already installed in stores, at the path they call. `dispatch` is in the query, `request` in an `application/x-www-form-urlencoded` body. 200 (429 when rate-limited) with an XML answer whose `<status>` is `TRUE` exactly when `<code>` is `VALID` (the add-on matches `/\<status\>(.*)\<\/status\>/u` and disables itself on anything but `TRUE`). Every storefront host sent must be bound to the license, a development host, or fit into a free slot (first activation binds them, all or none). A malformed request or an unknown `dispatch` is `FALSE` with `BAD_REQUEST`. Each call updates the installation report of the license. Rate-limited with POST /v1/licenses/verify: 429 with `Retry-After` and a `FALSE`/`RATE_LIMITED` answer.
+         * @description Anyone: the protocol of the CS-Cart add-ons already installed in stores, at the path they call. `dispatch` is in the query, `request` in an `application/x-www-form-urlencoded` body. 200 (429 when rate-limited) with an XML answer whose `<status>` is `TRUE` when `<code>` is `VALID` (the add-on matches `/\<status\>(.*)\<\/status\>/u` and disables itself on anything but `TRUE`). Fails open: when the license database cannot be reached, the answer is `TRUE` with `SERVICE_UNAVAILABLE` (the license was not checked), so that an outage of the service does not switch off installed add-ons; an unknown, revoked or mismatched key gets `FALSE` again as soon as the database answers. Every storefront host sent must be bound to the license, a development host, or fit into a free slot (first activation binds them, all or none). A malformed request or an unknown `dispatch` is `FALSE` with `BAD_REQUEST`. Each call updates the installation report of the license. Rate-limited with POST /v1/licenses/verify: 429 with `Retry-After` and a `FALSE`/`RATE_LIMITED` answer.
          */
         post: operations["LegacyController_checkByPost"];
         delete?: never;
@@ -243,7 +243,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a license key for a product on a storefront
-         * @description Anyone (CS-Cart add-ons). Always 200 for a well-formed request: the outcome is `code`, and only VALID is `valid: true`. Checks, first failure wins: NOT_FOUND (no license has the key), PRODUCT_MISMATCH (not a license of that sku or add-on id), REVOKED, SUSPENDED, DOMAIN_MISMATCH (the host is invalid, or public, not bound and no storefront slot is free), VERSION_NOT_COVERED (that release came after `updatesUntil`), VALID. A license with a free slot binds the first public host that verifies (first activation). A valid answer carries a token to cache and check offline against /.well-known/jwks.json. Rate-limited per client address and per key (429 with Retry-After).
+         * @description Anyone (CS-Cart add-ons). 200 for a well-formed request, whatever the key: the outcome is `code`, and only VALID is `valid: true`. Checks, first failure wins: NOT_FOUND (no license has the key), PRODUCT_MISMATCH (not a license of that sku or add-on id), REVOKED, SUSPENDED, DOMAIN_MISMATCH (the host is invalid, or public, not bound and no storefront slot is free), VERSION_NOT_COVERED (that release came after `updatesUntil`), VALID. A license with a free slot binds the first public host that verifies (first activation). A valid answer carries a token to cache and check offline against /.well-known/jwks.json. Rate-limited per client address and per key (429 with Retry-After). When the license database cannot be reached the key is not checked and the answer is 503 SERVICE_UNAVAILABLE with Retry-After, never a verification answer: keep the last valid token and retry.
          */
         post: operations["VerificationController_verify"];
         delete?: never;
@@ -1508,7 +1508,7 @@ export interface components {
              */
             requestId?: string;
             /**
-             * @description With RATE_LIMITED: seconds to wait, also sent as Retry-After.
+             * @description With RATE_LIMITED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.
              * @example 12
              */
             retryAfterSeconds?: number;
@@ -2273,7 +2273,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The check; `TRUE` only with `VALID`. */
+            /** @description The check: `TRUE` with `VALID`, or with `SERVICE_UNAVAILABLE` when the database cannot be reached and the license was not checked (fail open); `FALSE` otherwise. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2320,7 +2320,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The check; `TRUE` only with `VALID`. */
+            /** @description The check: `TRUE` with `VALID`, or with `SERVICE_UNAVAILABLE` when the database cannot be reached and the license was not checked (fail open); `FALSE` otherwise. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2408,6 +2408,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     ApiClientsController_create: {
@@ -2465,6 +2477,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -2538,6 +2562,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     AuthController_login: {
@@ -2586,6 +2622,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     AuthController_whoAmI: {
@@ -2630,6 +2678,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     AuthController_token: {
@@ -2661,6 +2721,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthErrorResponseDto"];
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2718,6 +2790,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -2789,6 +2873,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     VerificationController_verify: {
@@ -2834,6 +2930,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -2904,6 +3012,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -3008,6 +3128,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     DomainsController_grant: {
@@ -3106,6 +3238,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -3219,6 +3363,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     DomainsController_change: {
@@ -3323,6 +3479,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     DownloadsController_list: {
@@ -3390,6 +3558,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -3477,6 +3657,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     LicensesController_events: {
@@ -3544,6 +3736,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -3618,6 +3822,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -3722,6 +3938,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     SubscriptionsController_renewalQuote: {
@@ -3816,6 +4044,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "AMOUNT_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -3929,6 +4169,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     LicensesController_revoke: {
@@ -4030,6 +4282,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     SubscriptionsController_storefrontQuote: {
@@ -4124,6 +4388,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "AMOUNT_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -4228,6 +4504,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     SubscriptionsController_periods: {
@@ -4295,6 +4583,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -4399,6 +4699,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     OrdersController_place: {
@@ -4495,6 +4807,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     OrdersController_forOrder: {
@@ -4565,6 +4889,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     ProductsController_list: {
@@ -4621,6 +4957,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -4711,6 +5059,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     ProductsController_get: {
@@ -4779,6 +5139,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -4869,6 +5241,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     ReleasesController_list: {
@@ -4937,6 +5321,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -5042,6 +5438,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     StaffUsersController_list: {
@@ -5083,6 +5491,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -5158,6 +5578,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     VendorsController_list: {
@@ -5202,6 +5634,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     WebhooksController_list: {
@@ -5243,6 +5687,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -5318,6 +5774,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     WebhookDeliveriesController_list: {
@@ -5381,6 +5849,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -5451,6 +5931,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -5551,6 +6043,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     WebhooksController_disable: {
@@ -5616,6 +6120,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
                     };
                 };
             };

@@ -510,6 +510,7 @@ describe('Catalog (e2e)', () => {
         '403',
         '409',
         '422',
+        '503',
       ]);
       expect(Object.keys(paths['/v1/products/{sku}/releases']?.post?.responses ?? {}).sort()).toEqual([
         '201',
@@ -519,8 +520,10 @@ describe('Catalog (e2e)', () => {
         '404',
         '409',
         '422',
+        '503',
       ]);
-      expect(Object.keys(paths['/v1/vendors']?.get?.responses ?? {}).sort()).toEqual(['200', '401', '403']);
+      // 503: an authenticated operation cannot look a storefront API key up while the database is unreachable.
+      expect(Object.keys(paths['/v1/vendors']?.get?.responses ?? {}).sort()).toEqual(['200', '401', '403', '503']);
     });
   });
 });

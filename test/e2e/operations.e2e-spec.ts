@@ -1,5 +1,4 @@
 import { createPrivateKey } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Test } from 'supertest';
 import { MetricsService } from '../../src/common/metrics/metrics.service';
 import { normalizeLicenseKey } from '../../src/modules/licenses/license-key';
@@ -7,46 +6,8 @@ import { withServer } from '../support/database';
 import { newProduct } from '../support/factories';
 import { buyLicense } from '../support/orders';
 import { httpBuildQuery, phpUrlEncode } from '../support/php';
+import { LogCapture } from '../support/log-capture';
 import { createTestApp, TestApp } from '../support/test-app';
-
-/** Everything the app logs, as pino wrote it (one JSON document per line). */
-class LogCapture extends Writable {
-  text = '';
-
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-
-  entries(): LogEntry[] {
-    return this.text
-      .split('\n')
-      .filter((line) => line.trim().length > 0)
-      .map((line) => JSON.parse(line) as LogEntry);
-  }
-
-  /** pino-http writes a request's line when the answer has finished, which may be after the client has it. */
-  async waitFor(predicate: (entry: LogEntry) => boolean, timeoutMs = 2000): Promise<LogEntry> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.entries().find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`No log line matched within ${timeoutMs} ms:\n${this.text}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
-interface LogEntry {
-  level: number;
-  msg: string;
-  context?: string;
-  requestId?: string;
-  req?: { id: string; method: string };
-  route?: string;
-  res?: { statusCode: number };
-  err?: { message: string };
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -6,9 +6,10 @@ import {
   PayloadTooLargeException,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { DomainError, validationFailed } from './domain-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
-import { toProblem } from './problem';
+import { DATABASE_UNAVAILABLE_RETRY_SECONDS, toProblem } from './problem';
 
 describe('toProblem', () => {
   it('maps a domain error to its status from the one table, with its extra fields', () => {
@@ -66,6 +67,45 @@ describe('toProblem', () => {
       expect(problem).toMatchObject({ status, code });
       expect(problem.detail).not.toContain('internals');
     }
+  });
+
+  it.each<[string, Error]>([
+    [
+      'a failed query whose connection was lost',
+      new QueryFailedError(
+        'SELECT id FROM api_clients WHERE key_hash = $1',
+        ['secret-hash'],
+        new Error('Connection terminated unexpectedly'),
+      ),
+    ],
+    [
+      'a pool connect refused (not wrapped)',
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'a server shutting down',
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ],
+  ])('answers 503 SERVICE_UNAVAILABLE with Retry-After for %s, and logs it', (_case, error) => {
+    const { problem, expected } = toProblem(error);
+    expect(expected).toBe(false);
+    expect(problem).toEqual({
+      type: 'urn:licensor:problem:service-unavailable',
+      title: 'Service unavailable',
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      detail: `The database cannot be reached at the moment; retry in ${DATABASE_UNAVAILABLE_RETRY_SECONDS} seconds.`,
+      retryAfterSeconds: DATABASE_UNAVAILABLE_RETRY_SECONDS,
+    });
+    expect(DATABASE_UNAVAILABLE_RETRY_SECONDS).toBeGreaterThanOrEqual(1);
+    expect(DATABASE_UNAVAILABLE_RETRY_SECONDS).toBeLessThanOrEqual(30);
+  });
+
+  it('keeps other failed queries a 500, and a NUL in a value a 400', () => {
+    const unique = Object.assign(new Error('duplicate key'), { code: '23505' });
+    expect(toProblem(new QueryFailedError('INSERT', [], unique)).problem.code).toBe('INTERNAL_ERROR');
+    const nul = Object.assign(new Error('invalid byte sequence'), { code: '22021' });
+    expect(toProblem(new QueryFailedError('INSERT', [], nul)).problem.code).toBe('BAD_REQUEST');
   });
 
   it('turns anything else into a 500 without its message', () => {

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS, ErrorCode, titleOf } from './error-codes';
 
@@ -15,6 +16,12 @@ export interface Problem {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * The `Retry-After` of a 503 while the database cannot be reached: a restart or a fail-over takes seconds, and
+ * a client that waits this long spares a database coming back a burst of retries.
+ */
+export const DATABASE_UNAVAILABLE_RETRY_SECONDS = 5;
 
 const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
@@ -58,7 +65,9 @@ export function problem(code: ErrorCode, detail: string, extra: Record<string, u
 
 /**
  * Maps anything thrown while serving a request to the problem the client sees. Unknown errors become a
- * bare 500: their message may hold internals, so only the log gets it (`expected: false`).
+ * bare 500: their message may hold internals, so only the log gets it (`expected: false`). A database that
+ * cannot be reached is a 503 SERVICE_UNAVAILABLE with `Retry-After`, so that an outage never reads as a wrong
+ * key or a missing license; it stays `expected: false`, since operators must see it in the log.
  */
 export function toProblem(error: unknown): { problem: Problem; expected: boolean } {
   if (error instanceof DomainError) {
@@ -83,6 +92,16 @@ export function toProblem(error: unknown): { problem: Problem; expected: boolean
       const detail = status === 404 ? 'No such resource or route.' : httpExceptionMessage(error);
       return { problem: { ...problem(code, detail), status }, expected: true };
     }
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      problem: problem(
+        'SERVICE_UNAVAILABLE',
+        `The database cannot be reached at the moment; retry in ${DATABASE_UNAVAILABLE_RETRY_SECONDS} seconds.`,
+        { retryAfterSeconds: DATABASE_UNAVAILABLE_RETRY_SECONDS },
+      ),
+      expected: false,
+    };
   }
   if (isUnstorableCharacter(error)) {
     return {

@@ -69,6 +69,20 @@ describe('ApiProblems', () => {
 
   it("gives a method without problems of its own the controller's", () => {
     const { responses } = paths['/things'].get;
-    expect(Object.keys(responses).sort()).toEqual(['200', '401', '403']);
+    expect(Object.keys(responses).sort()).toEqual(['200', '401', '403', '503']);
+  });
+
+  it('declares 503 SERVICE_UNAVAILABLE wherever 401 UNAUTHENTICATED is: authenticating reads the database', () => {
+    for (const [path, method] of [
+      ['/things', 'get'],
+      ['/things', 'post'],
+      ['/things/download', 'get'],
+    ] as const) {
+      const { responses } = paths[path][method];
+      expect(codes(responses, '503')).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(responses['503'].content['application/problem+json'].examples).toMatchObject({
+        SERVICE_UNAVAILABLE: { value: { status: 503, code: 'SERVICE_UNAVAILABLE' } },
+      });
+    }
   });
 });

@@ -9,6 +9,13 @@ const TABLE_ORDER = Object.keys(ERROR_STATUS) as ErrorCode[];
 type CodesByStatus = Record<number, ErrorCode[]>;
 
 /**
+ * Codes that come with another wherever it is declared. An operation that authenticates its caller (`@Allow`
+ * declares its 401 UNAUTHENTICATED) looks a storefront API key up in the database, and answers 503
+ * SERVICE_UNAVAILABLE rather than 401 while the database cannot be reached (see toProblem).
+ */
+const IMPLIED: Partial<Record<ErrorCode, ErrorCode[]>> = { UNAUTHENTICATED: ['SERVICE_UNAVAILABLE'] };
+
+/**
  * Declares the error answers of an operation in Swagger, one per status, each with the codes it may carry
  * (in its description, as an enum of `code`, and as one example per code):
  * `@ApiProblems('VALIDATION_FAILED', 'SKU_TAKEN')`.
@@ -17,7 +24,8 @@ type CodesByStatus = Record<number, ErrorCode[]>;
  * on the controller and another on the method. Swagger keeps one answer per status and lets the method's hide
  * the controller's, so the codes are kept here and each answer is rewritten with all of them.
  */
-export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
+export function ApiProblems(...named: ErrorCode[]): MethodDecorator & ClassDecorator {
+  const codes = [...new Set(named.flatMap((code) => [code, ...(IMPLIED[code] ?? [])]))];
   return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor): void => {
     if (descriptor !== undefined) {
       addProblems(descriptor.value as object, codes);

@@ -60,7 +60,7 @@ export class ProblemResponseDto {
 
   @ApiPropertyOptional({
     type: 'integer',
-    description: 'With RATE_LIMITED: seconds to wait, also sent as Retry-After.',
+    description: 'With RATE_LIMITED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.',
     example: 12,
   })
   retryAfterSeconds?: number;

@@ -40,7 +40,8 @@ export class AuthController {
     description: 'Anyone. Exchanges a staff e-mail and password for a short-lived access token.',
   })
   @ApiOkResponse({ type: LoginResponseDto })
-  @ApiProblems('VALIDATION_FAILED', 'INVALID_CREDENTIALS')
+  // Looking the user up reads the database: 503 while it cannot be reached, never INVALID_CREDENTIALS.
+  @ApiProblems('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'SERVICE_UNAVAILABLE')
   async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
     const accessToken = await this.issueToken(body.email, body.password);
     if (accessToken === undefined) throw new DomainError('INVALID_CREDENTIALS', WRONG_CREDENTIALS);
@@ -70,6 +71,7 @@ export class AuthController {
     type: OAuthErrorResponseDto,
     description: 'RFC 6749 error: invalid_grant, invalid_request, unsupported_grant_type or invalid_scope.',
   })
+  @ApiProblems('SERVICE_UNAVAILABLE')
   async token(@Body() form: unknown): Promise<OAuthTokenResponseDto> {
     const grant = readPasswordGrant(form);
     const accessToken = await this.issueToken(grant.username, grant.password);

@@ -9,19 +9,33 @@ const WRITE_BEHIND_INTERVAL_MS = 200;
 
 interface Job {
   what: string;
-  write: () => Promise<unknown>;
+  /** Resolves whether it went to the database: false when there was nothing to write. */
+  write: () => Promise<boolean>;
   /** The job's latest run: runs of one job never overlap. */
   last: Promise<void>;
   /** Runs started and not ended yet: the timer adds none while one is waiting. */
   queued: number;
+  /** Runs that failed since the last one that wrote. */
+  failures: number;
+}
+
+/**
+ * Whether a job's failure goes to the log, given the job's failures since it last wrote: the 1st, 2nd, 4th, 8th…
+ * With the database down, a job fails every {@link WRITE_BEHIND_INTERVAL_MS}; an hour of outage then logs 15
+ * lines per job rather than 18 000, and the first failure is logged at once. Counted, not timed: no clock needed.
+ */
+function worthLogging(failures: number): boolean {
+  return failures >= 1 && Number.isInteger(Math.log2(failures));
 }
 
 /**
  * Write-behind for verification: a check counts against the rate limits and reports its installation in
  * memory, and the jobs registered here write what was gathered in one statement each, every
  * {@link WRITE_BEHIND_INTERVAL_MS}, so that a check costs one read of the database instead of three writes.
- * A failed write is logged, never reported to a caller. Before the app closes its database connections, every
- * job runs once more.
+ * A failed write is logged, never reported to a caller, and the job runs again on the next tick: a database that
+ * cannot be reached neither stops the timer nor crashes the process, and the writes resume by themselves when
+ * it is back (logged too). While a job keeps failing, only some of its failures are logged ({@link worthLogging}).
+ * Before the app closes its database connections, every job runs once more.
  */
 @Injectable()
 export class BackgroundWrites implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -29,9 +43,12 @@ export class BackgroundWrites implements OnApplicationBootstrap, BeforeApplicati
   private readonly jobs: Job[] = [];
   private timer?: NodeJS.Timeout;
 
-  /** Adds a job; `what` names it in the log when it fails. */
-  register(what: string, write: () => Promise<unknown>): void {
-    this.jobs.push({ what, write, last: Promise.resolve(), queued: 0 });
+  /**
+   * Adds a job; `what` names it in the log when it fails. `write` resolves whether it went to the database: a run
+   * with nothing to write proves nothing, so only a real write ends a series of failures in the log.
+   */
+  register(what: string, write: () => Promise<boolean>): void {
+    this.jobs.push({ what, write, last: Promise.resolve(), queued: 0, failures: 0 });
   }
 
   onApplicationBootstrap(): void {
@@ -57,10 +74,24 @@ export class BackgroundWrites implements OnApplicationBootstrap, BeforeApplicati
     job.last = job.last
       .then(() => job.write())
       .then(
-        () => undefined,
-        (error: unknown) => this.logger.error({ err: error }, `Background write failed: ${job.what}`),
+        (wrote) => this.succeeded(job, wrote),
+        (error: unknown) => this.failed(job, error),
       )
       .finally(() => (job.queued -= 1));
     return job.last;
+  }
+
+  private succeeded(job: Job, wrote: boolean): void {
+    if (job.failures === 0 || !wrote) return;
+    const runs = job.failures === 1 ? 'run' : 'runs';
+    this.logger.log(`Background write works again after ${job.failures} failed ${runs}: ${job.what}`);
+    job.failures = 0;
+  }
+
+  private failed(job: Job, error: unknown): void {
+    job.failures += 1;
+    if (!worthLogging(job.failures)) return;
+    const times = job.failures === 1 ? '' : ` (${job.failures} failed runs since the last write; retrying every tick)`;
+    this.logger.error({ err: error }, `Background write failed: ${job.what}${times}`);
   }
 }

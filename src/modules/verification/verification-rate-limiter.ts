@@ -18,6 +18,11 @@ import { fixedWindow, WindowCounts, withinLimits } from './rate-limit.rules';
  * adds its new calls to the table in one upsert and reads the totals back. An instance's own calls are thus
  * counted exactly, and other instances' calls one write late. Windows are fixed minutes of the Clock. Keys are
  * counted under their SHA-256, so neither memory nor the table holds one in clear.
+ *
+ * While the database cannot be reached, the limits still hold on this instance's own counts: calls not synced
+ * stay counted and go with the next write that succeeds. Memory holds one window's buckets only, whatever the
+ * outage lasts: a new window starts from zero and drops the last one's. A prune that fails is not tried again in
+ * its window (the next window's prune deletes those rows too), so it holds up the counts for one tick at most.
  */
 @Injectable()
 export class VerificationRateLimiter {
@@ -56,12 +61,15 @@ export class VerificationRateLimiter {
     }
   }
 
-  /** Adds this instance's new calls to the shared counters and learns every instance's totals. */
-  private async sync(): Promise<void> {
+  /**
+   * Adds this instance's new calls to the shared counters and learns every instance's totals; resolves whether it
+   * went to the database.
+   */
+  private async sync(): Promise<boolean> {
     const counts = this.counts;
-    await this.pruneBefore(new Date(counts.start));
+    const pruned = await this.pruneBefore(new Date(counts.start));
     const sent = counts.unsynced();
-    if (sent.length === 0) return;
+    if (sent.length === 0) return pruned;
     const rows: { bucket: string; hits: number }[] = await this.dataSource.query(
       `INSERT INTO rate_limit_counters (bucket, window_start, hits)
        SELECT bucket, $3, calls FROM unnest($1::varchar[], $2::int[]) AS sent(bucket, calls)
@@ -70,13 +78,15 @@ export class VerificationRateLimiter {
       [sent.map((unsynced) => unsynced.bucket), sent.map((unsynced) => unsynced.calls), new Date(counts.start)],
     );
     counts.synced(sent, new Map(rows.map(({ bucket, hits }) => [bucket, hits])));
+    return true;
   }
 
-  /** Once per window and instance, drops the counters of past windows. */
-  private async pruneBefore(windowStart: Date): Promise<void> {
-    if (windowStart.getTime() <= this.prunedBefore) return;
+  /** Once per window and instance, drops the counters of past windows; resolves whether it did now. */
+  private async pruneBefore(windowStart: Date): Promise<boolean> {
+    if (windowStart.getTime() <= this.prunedBefore) return false;
     this.prunedBefore = windowStart.getTime();
     await this.dataSource.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [windowStart]);
+    return true;
   }
 }
 

@@ -31,16 +31,18 @@ export class VerificationController {
   @ApiOperation({
     summary: 'Verify a license key for a product on a storefront',
     description:
-      'Anyone (CS-Cart add-ons). Always 200 for a well-formed request: the outcome is `code`, and only VALID is ' +
-      '`valid: true`. Checks, first failure wins: NOT_FOUND (no license has the key), PRODUCT_MISMATCH (not a ' +
+      'Anyone (CS-Cart add-ons). 200 for a well-formed request, whatever the key: the outcome is `code`, and ' +
+      'only VALID is `valid: true`. Checks, first failure wins: NOT_FOUND (no license has the key), PRODUCT_MISMATCH (not a ' +
       'license of that sku or add-on id), REVOKED, SUSPENDED, DOMAIN_MISMATCH (the host is invalid, or public, not ' +
       'bound and no storefront slot is free), VERSION_NOT_COVERED (that release came after `updatesUntil`), VALID. ' +
       'A license with a free slot binds the first public host that verifies (first activation). A valid answer ' +
       'carries a token to cache and check offline against /.well-known/jwks.json. Rate-limited per client address ' +
-      'and per key (429 with Retry-After).',
+      'and per key (429 with Retry-After). When the license database cannot be reached the key is not checked and ' +
+      'the answer is 503 SERVICE_UNAVAILABLE with Retry-After, never a verification answer: keep the last valid ' +
+      'token and retry.',
   })
   @ApiOkResponse({ type: VerificationResponseDto })
-  @ApiProblems('VALIDATION_FAILED', 'MALFORMED_JSON', 'RATE_LIMITED')
+  @ApiProblems('VALIDATION_FAILED', 'MALFORMED_JSON', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE')
   async verify(@Body() body: VerifyLicenseDto, @Ip() ip: string | undefined): Promise<VerificationResponseDto> {
     const { domain, ...rest } = body;
     const clientIp = ip ?? 'unknown';

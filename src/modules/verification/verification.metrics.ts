@@ -4,6 +4,13 @@ import { MetricsService } from '../../common/metrics/metrics.service';
 import { VerificationChannel } from './installation.entity';
 import { VerificationCode } from './verification.rules';
 
+/**
+ * What a check answered: a verification code, or SERVICE_UNAVAILABLE when the legacy check could not read the
+ * database and let the add-on run unchecked (see legacyStatus). The verify API answers 503 then, which
+ * http_requests_total counts.
+ */
+export type VerificationOutcome = VerificationCode | 'SERVICE_UNAVAILABLE';
+
 /** The verification metrics, registered once per app on its MetricsService. */
 @Injectable()
 export class VerificationMetrics {
@@ -12,12 +19,14 @@ export class VerificationMetrics {
   constructor(metrics: MetricsService) {
     this.verifications = metrics.counter({
       name: 'license_verifications_total',
-      help: 'License verifications answered, by code (VALID, NOT_FOUND, …) and channel (api, legacy).',
+      help:
+        'License verifications answered, by code (VALID, NOT_FOUND, …; SERVICE_UNAVAILABLE: a legacy check ' +
+        'answered TRUE unchecked while the database was unreachable) and channel (api, legacy).',
       labelNames: ['code', 'channel'],
     });
   }
 
-  verified(code: VerificationCode, channel: VerificationChannel): void {
+  verified(code: VerificationOutcome, channel: VerificationChannel): void {
     this.verifications.inc({ code, channel });
   }
 }

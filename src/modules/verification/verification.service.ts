@@ -85,6 +85,9 @@ export class VerificationService {
   /**
    * Applies the per-address and per-key rate limits first: throws DomainError RATE_LIMITED (with
    * `retryAfterSeconds`, sent as `Retry-After`) when one is exceeded. Every other outcome is an answer.
+   *
+   * A failed read is thrown as it is, never answered: a database that cannot be reached must not look like an
+   * unknown key (isDatabaseUnavailable; the verify API then answers 503, the legacy check fails open).
    */
   async verify(request: VerificationRequest): Promise<VerificationResult> {
     const keyLookup = normalizeLicenseKey(request.licenseKey);

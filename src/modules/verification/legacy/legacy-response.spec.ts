@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { escapeXml, LegacyCode, legacyResponseXml } from './legacy-response';
+import { escapeXml, LegacyCode, legacyResponseXml, legacyStatus } from './legacy-response';
 
 /** What every installed add-on runs on the body (preg_match with the u flag; `.` does not match a newline). */
 const ADDON_STATUS = /<status>(.*)<\/status>/u;
@@ -13,7 +13,11 @@ const CODES: LegacyCode[] = [
   'VERSION_NOT_COVERED',
   'BAD_REQUEST',
   'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
 ];
+/** The codes that keep the add-on running: a valid license, and the fail-open answer of an outage. */
+const TRUE_CODES: LegacyCode[] = ['VALID', 'SERVICE_UNAVAILABLE'];
+const expectedStatus = (code: LegacyCode) => (TRUE_CODES.includes(code) ? 'TRUE' : 'FALSE');
 
 describe('legacyResponseXml', () => {
   it('answers a valid license exactly as the protocol shows', () => {
@@ -23,9 +27,18 @@ describe('legacyResponseXml', () => {
     );
   });
 
-  it.each(CODES)('gives the add-on TRUE exactly when the code is VALID: %s', (code) => {
+  it('fails open when the database cannot be reached, saying that the license was not checked', () => {
+    expect(legacyResponseXml('SERVICE_UNAVAILABLE')).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+        '<response><status>TRUE</status><code>SERVICE_UNAVAILABLE</code>' +
+        '<message>License service temporarily unavailable; the license was not checked</message></response>',
+    );
+  });
+
+  it.each(CODES)('gives the add-on TRUE only for VALID and SERVICE_UNAVAILABLE: %s', (code) => {
     const match = ADDON_STATUS.exec(legacyResponseXml(code));
-    expect(match?.[1]).toBe(code === 'VALID' ? 'TRUE' : 'FALSE');
+    expect(match?.[1]).toBe(expectedStatus(code));
+    expect(legacyStatus(code)).toBe(expectedStatus(code));
     expect(legacyResponseXml(code)).toContain(`<code>${code}</code>`);
   });
 
@@ -45,7 +58,7 @@ describe('legacyResponseXml', () => {
         const lines = xml.split('\n');
         expect(lines).toHaveLength(2);
         expect(lines[1].match(/<status>/g)).toHaveLength(1);
-        expect(ADDON_STATUS.exec(xml)?.[1]).toBe(code === 'VALID' ? 'TRUE' : 'FALSE');
+        expect(ADDON_STATUS.exec(xml)?.[1]).toBe(expectedStatus(code));
       }),
     );
   });

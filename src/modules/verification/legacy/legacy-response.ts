@@ -1,7 +1,10 @@
 import type { VerificationCode } from '../verification.service';
 
-/** What `<code>` may say: the verification codes, plus the protocol's own two. */
-export type LegacyCode = VerificationCode | 'BAD_REQUEST' | 'RATE_LIMITED';
+/**
+ * What `<code>` may say: the verification codes, plus the protocol's own three. SERVICE_UNAVAILABLE is the
+ * answer when the license database cannot be reached: the license was not checked.
+ */
+export type LegacyCode = VerificationCode | 'BAD_REQUEST' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE';
 
 export const LEGACY_CONTENT_TYPE = 'text/xml; charset=utf-8';
 
@@ -15,17 +18,28 @@ const MESSAGES: Record<LegacyCode, string> = {
   VERSION_NOT_COVERED: 'This version was released after the update subscription ended',
   BAD_REQUEST: 'Malformed request',
   RATE_LIMITED: 'Too many license checks; try again later',
+  SERVICE_UNAVAILABLE: 'License service temporarily unavailable; the license was not checked',
 };
 
 /**
+ * The add-on keeps running on `TRUE` and switches itself off on anything else, until the next check. So `TRUE`
+ * for a valid license, and also when the check could not be made because our database is down (fail open):
+ * an outage of ours must not switch off the add-ons of paying customers. An unknown or revoked key still gets
+ * `FALSE` whenever the database answers.
+ */
+export function legacyStatus(code: LegacyCode): 'TRUE' | 'FALSE' {
+  return code === 'VALID' || code === 'SERVICE_UNAVAILABLE' ? 'TRUE' : 'FALSE';
+}
+
+/**
  * The answer installed add-ons read with `/\<status\>(.*)\<\/status\>/u`: `.` stops at a line break, so the
- * whole `<response>` stays on one line, and the status is `TRUE` exactly when the code is `VALID`.
+ * whole `<response>` stays on one line, and the status is {@link legacyStatus}'s.
  */
 export function legacyResponseXml(code: LegacyCode, detail?: string): string {
   const message = detail === undefined ? MESSAGES[code] : `${MESSAGES[code]}: ${detail}`;
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<response><status>${code === 'VALID' ? 'TRUE' : 'FALSE'}</status><code>${code}</code>` +
+    `<response><status>${legacyStatus(code)}</status><code>${code}</code>` +
     `<message>${escapeXml(message)}</message></response>`
   );
 }

@@ -1,8 +1,10 @@
-import { applyDecorators, Body, Controller, Get, Header, HttpCode, Ip, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Header, HttpCode, Ip, Logger, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { isDatabaseUnavailable } from '../../../common/database/database-errors';
 import { DomainError } from '../../../common/errors/domain-error';
 import { HttpResult } from '../../../common/http/http-result';
 import { Public } from '../../auth/access.decorators';
+import { VerificationMetrics } from '../verification.metrics';
 import { VerificationService } from '../verification.service';
 import { decodeLegacyRequest, LEGACY_DISPATCHES } from './legacy-request';
 import { LEGACY_CONTENT_TYPE, legacyResponseXml } from './legacy-response';
@@ -27,8 +29,11 @@ function ApiLegacyCheck(method: 'GET' | 'POST'): MethodDecorator {
         (method === 'GET'
           ? '`dispatch` and `request` are query parameters. '
           : '`dispatch` is in the query, `request` in an `application/x-www-form-urlencoded` body. ') +
-        '200 (429 when rate-limited) with an XML answer whose `<status>` is `TRUE` exactly when `<code>` is `VALID` (the add-on ' +
-        'matches `/\\<status\\>(.*)\\<\\/status\\>/u` and disables itself on anything but `TRUE`). Every storefront ' +
+        '200 (429 when rate-limited) with an XML answer whose `<status>` is `TRUE` when `<code>` is `VALID` (the add-on ' +
+        'matches `/\\<status\\>(.*)\\<\\/status\\>/u` and disables itself on anything but `TRUE`). Fails open: ' +
+        'when the license database cannot be reached, the answer is `TRUE` with `SERVICE_UNAVAILABLE` (the license ' +
+        'was not checked), so that an outage of the service does not switch off installed add-ons; an unknown, ' +
+        'revoked or mismatched key gets `FALSE` again as soon as the database answers. Every storefront ' +
         'host sent must be bound to the license, a development host, or fit into a free slot (first activation ' +
         'binds them, all or none). A malformed request or an unknown `dispatch` is `FALSE` with `BAD_REQUEST`. ' +
         'Each call updates the installation report of the license. Rate-limited with POST /v1/licenses/verify: ' +
@@ -50,13 +55,16 @@ function ApiLegacyCheck(method: 'GET' | 'POST'): MethodDecorator {
     ApiProduces('text/xml'),
     ApiResponse({
       status: 200,
-      description: 'The check; `TRUE` only with `VALID`.',
+      description:
+        'The check: `TRUE` with `VALID`, or with `SERVICE_UNAVAILABLE` when the database cannot be reached and ' +
+        'the license was not checked (fail open); `FALSE` otherwise.',
       content: {
         'text/xml': {
           schema: { type: 'string' },
           examples: {
             valid: xml('VALID'),
             domainMismatch: xml('DOMAIN_MISMATCH'),
+            serviceUnavailable: xml('SERVICE_UNAVAILABLE'),
             badRequest: { summary: 'BAD_REQUEST', value: legacyResponseXml('BAD_REQUEST', 'no request parameter') },
           },
         },
@@ -79,7 +87,12 @@ function ApiLegacyCheck(method: 'GET' | 'POST'): MethodDecorator {
 @Controller('index.php')
 @Public()
 export class LegacyController {
-  constructor(private readonly verification: VerificationService) {}
+  private readonly logger = new Logger(LegacyController.name);
+
+  constructor(
+    private readonly verification: VerificationService,
+    private readonly metrics: VerificationMetrics,
+  ) {}
 
   @Get()
   @Header('Content-Type', LEGACY_CONTENT_TYPE)
@@ -103,6 +116,9 @@ export class LegacyController {
   /**
    * A malformed call is answered without counting it against the rate limits, as the verify API answers a
    * request that fails validation: it costs no database work. The verification counts every other call.
+   *
+   * When the database cannot be reached, the add-on is told TRUE with SERVICE_UNAVAILABLE (see legacyStatus): it
+   * would switch itself off on anything else. Any other failure still becomes a problem answer (500).
    */
   private async check(dispatch: unknown, request: unknown, ip: string | undefined): Promise<HttpResult<string>> {
     const decoded = decodeLegacyRequest(dispatch, request);
@@ -111,6 +127,7 @@ export class LegacyController {
       const result = await this.verification.verify({ ...decoded.check, clientIp: ip ?? 'unknown' });
       return new HttpResult(200, legacyResponseXml(result.code));
     } catch (error) {
+      if (isDatabaseUnavailable(error)) return this.failOpen(error);
       if (!(error instanceof DomainError) || error.code !== 'RATE_LIMITED') throw error;
       // 429 as for the verify API, with an answer the add-on can read: it sees FALSE.
       return new HttpResult(429, legacyResponseXml('RATE_LIMITED'), {
@@ -118,4 +135,27 @@ export class LegacyController {
       });
     }
   }
+
+  /**
+   * Counted and logged as a warning, one per check, so an outage shows on the dashboards and in the log. The
+   * log names the driver's error only: the failed query's parameters hold the key.
+   */
+  private failOpen(error: unknown): HttpResult<string> {
+    this.metrics.verified('SERVICE_UNAVAILABLE', 'legacy');
+    this.logger.warn(
+      { cause: describeCause(error) },
+      'Legacy license check answered TRUE unchecked: the database cannot be reached',
+    );
+    return new HttpResult(200, legacyResponseXml('SERVICE_UNAVAILABLE'));
+  }
+}
+
+/** The driver's code and message of a failed query (or the error itself when it is not one): no parameters. */
+function describeCause(error: unknown): { code?: unknown; message?: unknown } {
+  const { driverError } = error as { driverError?: unknown };
+  const cause = (typeof driverError === 'object' && driverError !== null ? driverError : error) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return { code: cause.code, message: cause.message };
 }
