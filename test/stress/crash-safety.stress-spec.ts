@@ -1,13 +1,23 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Client, QueryResultRow } from 'pg';
-import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from '../support/database';
+import { QueryResultRow } from 'pg';
+import { BuiltService, testServiceEnv } from '../support/built-service';
+import { ENGINES, TestEngine } from '../support/database';
 import { newProduct } from '../support/factories';
-import { TEST_ADMIN, testConfig } from '../support/test-config';
+import { ServiceDatabase } from '../support/service-database';
+import { TEST_ADMIN } from '../support/test-config';
 import { verifiedSignatureTime, WebhookReceiver } from '../support/webhook-receiver';
-import { BuiltService } from '../support/built-service';
-import { answerLabel, Exchange, isAcknowledged, LicenseAnswer, LicenseTraffic, Operation } from './license-traffic';
+import {
+  answerCounts,
+  answerLabel,
+  domainChangeUse,
+  Exchange,
+  isAcknowledged,
+  LicenseAnswer,
+  LicenseTraffic,
+  Operation,
+  ordersNotAsAnswered,
+  ordersNotAsSent,
+  show,
+} from './license-traffic';
 
 const SKU = 'crash-safety-addon';
 const WORKERS = 8;
@@ -28,10 +38,12 @@ const WEBHOOK_TIMEOUT_MS = 2000;
  * claimed by a killed process is sent again only when that lease has run out.
  */
 const DELIVERY_WAIT_MS = WEBHOOK_TIMEOUT_MS + 60_000 + 45_000;
-const DOMAIN_CHANGES_PER_LICENSE = 2;
+
+/** What the traffic sends, relatively often. */
+const MIX = { order: 35, change: 35, bind: 20, grant: 10 };
 
 /** What the API may answer to the traffic; anything else, a 5xx above all, is a failure. */
-const EXPECTED_ANSWERS: Record<Operation['kind'], string[]> = {
+const EXPECTED_ANSWERS: Partial<Record<Operation['kind'], string[]>> = {
   order: ['201'],
   // The traffic's idea of a license's domains may be stale: a concurrent or unanswered change moved one.
   change: ['200', '404 NOT_FOUND', '409 DOMAIN_CHANGE_LIMIT_REACHED'],
@@ -55,25 +67,13 @@ interface WebhookBody {
 }
 
 /**
- * The environment of every start: the same secrets each time, so the admin's token and the shop's API key
- * stay valid across restarts; webhooks polled often and retried after a second.
+ * The environment of every start (the same each time: restarts keep the admin's token and the shop's API key
+ * valid): webhooks polled often and retried after a second.
  */
-function serviceEnv(database: string, dataDir: string): Record<string, string> {
-  const config = testConfig(databaseUrl(database));
+function serviceEnv(data: ServiceDatabase): Record<string, string> {
   return {
-    // Outside production webhooks may call 127.0.0.1, where the receiver listens.
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl(database),
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    // "Listening on …" is an info line.
-    LOG_LEVEL: 'info',
-    JWT_SECRET: config.auth.jwtSecret,
-    API_KEY_SECRET: config.auth.apiKeySecret,
-    LICENSE_SIGNING_KEY: config.licenseTokens.signingKeyPem,
-    ADMIN_EMAIL: TEST_ADMIN.email,
-    ADMIN_PASSWORD: TEST_ADMIN.password,
+    ...testServiceEnv(),
+    ...data.env,
     WEBHOOK_POLL_INTERVAL_MS: '100',
     WEBHOOK_RETRY_BASE_SECONDS: '1',
     WEBHOOK_MAX_ATTEMPTS: '50',
@@ -83,40 +83,12 @@ function serviceEnv(database: string, dataDir: string): Record<string, string> {
   };
 }
 
-/** A set-up request that must succeed; answers the JSON body. */
-async function call<T>(service: BuiltService, path: string, auth: string | undefined, body: unknown): Promise<T> {
-  const response = await fetch(`${service.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(auth === undefined ? {} : { Authorization: auth }) },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, state: () => string) {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Gave up after ${timeoutMs} ms waiting; ${state()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-function show(exchange: Exchange): string {
-  const { outcome } = exchange;
-  const result = 'status' in outcome ? `${answerLabel(outcome)} ${JSON.stringify(outcome.body)}` : outcome.error;
-  return `[start ${exchange.incarnation}] ${JSON.stringify(exchange.operation)} → ${result}`;
-}
-
-/** `order 201 ×12, change 409 DOMAIN_CHANGE_LIMIT_REACHED ×3, bind cut ×1, …` */
-function answerCounts(exchanges: Exchange[]): string {
-  const counts = new Map<string, number>();
-  for (const { operation, outcome } of exchanges) {
-    const label = `${operation.kind} ${answerLabel(outcome) ?? 'cut'}`;
-    counts.set(label, (counts.get(label) ?? 0) + 1);
-  }
-  return [...counts].map(([label, count]) => `${label} ×${count}`).join(', ');
 }
 
 /** The key of the history event that an acknowledged effect must have left. */
@@ -158,6 +130,11 @@ function expectedEffects(exchange: Exchange): string[] {
       return [effectKey(operation.licenseId, 'domain_bound', operation.domain)];
     case 'grant':
       return [effectKey(operation.licenseId, 'domain_changes_granted', operation.reason)];
+    case 'renewal':
+    case 'verify':
+    case 'legacy':
+      // Not in this traffic's mix.
+      return [];
   }
 }
 
@@ -181,13 +158,12 @@ function expectedWebhooks(exchange: Exchange): string[] {
     case 'grant':
       // Not an event that webhooks carry.
       return [];
+    case 'renewal':
+    case 'verify':
+    case 'legacy':
+      // Not in this traffic's mix.
+      return [];
   }
-}
-
-type OrderOperation = Extract<Operation, { kind: 'order' }>;
-
-function orderOf(exchange: Exchange): OrderOperation | undefined {
-  return exchange.operation.kind === 'order' ? exchange.operation : undefined;
 }
 
 /**
@@ -195,13 +171,12 @@ function orderOf(exchange: Exchange): OrderOperation | undefined {
  * bindings and grants, is killed with SIGKILL twice in the middle of that traffic and restarted on the same
  * database. Afterwards the database must hold what an all-or-nothing transaction per request allows: every
  * acknowledged request's effect, no half of an unacknowledged one, state that agrees with its history and an
- * outbox that delivers everything once the service runs again.
+ * outbox that delivers everything once the service runs again. On the embedded engine the service runs its own
+ * server in DATA_DIR: each kill also orphans that server, which must not keep the next start from running.
  */
-describe('crash safety: kill -9 under concurrent orders and domain changes (stress, built service)', () => {
+describe.each(ENGINES)('crash safety on %s: kill -9 under concurrent writes (stress)', (engine: TestEngine) => {
   const receiver = new WebhookReceiver();
-  let dataDir: string | undefined;
-  let database: string | undefined;
-  let db: Client | undefined;
+  let data: ServiceDatabase | undefined;
   let service: BuiltService | undefined;
   let traffic: LicenseTraffic | undefined;
   let stream: Promise<void> | undefined;
@@ -211,9 +186,9 @@ describe('crash safety: kill -9 under concurrent orders and domain changes (stre
   /** What the run did, printed at the end: a stress run that exercised little should be visible. */
   const summary: string[] = [];
 
-  const sql = async <T extends QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> => {
-    if (db === undefined) throw new Error('No database connection: the set-up failed.');
-    return (await db.query<T>(text, values)).rows;
+  const sql = <T extends QueryResultRow>(text: string, values?: unknown[]): Promise<T[]> => {
+    if (data === undefined) throw new Error('No database: the set-up failed.');
+    return data.query<T>(text, values);
   };
   const exchanges = (): Exchange[] => traffic?.exchanges ?? [];
   const acknowledged = (): Exchange[] => exchanges().filter((exchange) => isAcknowledged(exchange.outcome));
@@ -237,28 +212,29 @@ describe('crash safety: kill -9 under concurrent orders and domain changes (stre
 
   beforeAll(async () => {
     await receiver.start();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'licensor-crash-'));
-    database = await createDatabaseFromTemplate('licensor_crash');
-    db = new Client({ connectionString: databaseUrl(database) });
-    await db.connect();
-    const env = serviceEnv(database, dataDir);
+    data = await ServiceDatabase.create(engine, 'licensor_crash');
+    const env = serviceEnv(data);
     service = await BuiltService.start(env);
 
-    const login = await call<{ accessToken: string }>(service, '/v1/auth/login', undefined, TEST_ADMIN);
+    const login = await service.call<{ accessToken: string }>('POST', '/v1/auth/login', undefined, TEST_ADMIN);
     const admin = `Bearer ${login.accessToken}`;
-    await call(service, '/v1/products', admin, newProduct({ sku: SKU }));
-    const shop = await call<{ apiKey: string }>(service, '/v1/api-clients', admin, { name: 'Crash-test shop' });
-    const webhook = await call<{ secret: string }>(service, '/v1/webhooks', admin, {
+    await service.call('POST', '/v1/products', admin, newProduct({ sku: SKU }));
+    const shop = await service.call<{ apiKey: string }>('POST', '/v1/api-clients', admin, {
+      name: 'Crash-test shop',
+    });
+    const webhook = await service.call<{ secret: string }>('POST', '/v1/webhooks', admin, {
       url: receiver.url('/hooks/crash-safety'),
       events: ['*'],
     });
     webhookSecret = webhook.secret;
 
     traffic = new LicenseTraffic({
+      name: 'crash-safety',
       sku: SKU,
       storefront: `Bearer ${shop.apiKey}`,
       admin,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      mix: MIX,
     });
     traffic.serve(service.baseUrl, 0);
     stream = traffic.run(WORKERS);
@@ -277,15 +253,14 @@ describe('crash safety: kill -9 under concurrent orders and domain changes (stre
   });
 
   afterAll(async () => {
-    if (summary.length > 0) console.log(`Crash safety: ${summary.join('; ')}`);
+    if (summary.length > 0) console.log(`Crash safety on ${engine}: ${summary.join('; ')}`);
     const steps: (() => unknown)[] = [
       () => traffic?.stop(),
       () => stream,
-      () => service?.kill(),
-      () => db?.end(),
+      // Stopped already unless a test failed first; SIGTERM stops the embedded server before DATA_DIR goes.
+      () => service?.stop(),
       () => receiver.close(),
-      () => database !== undefined && dropDatabase(database),
-      () => dataDir !== undefined && fs.rmSync(dataDir, { recursive: true, force: true }),
+      () => data?.remove(),
     ];
     const errors: unknown[] = [];
     for (const step of steps) {
@@ -306,7 +281,10 @@ describe('crash safety: kill -9 under concurrent orders and domain changes (stre
     expect(answered.filter((exchange) => status(exchange) >= 500).map(show)).toEqual([]);
     expect(
       answered
-        .filter((exchange) => !EXPECTED_ANSWERS[exchange.operation.kind].includes(answerLabel(exchange.outcome) ?? ''))
+        .filter(
+          (exchange) =>
+            !(EXPECTED_ANSWERS[exchange.operation.kind] ?? []).includes(answerLabel(exchange.outcome) ?? ''),
+        )
         .map(show),
     ).toEqual([]);
     // A request without an answer must have been sent to a start that was then killed, and failed after that.
@@ -336,18 +314,10 @@ describe('crash safety: kill -9 under concurrent orders and domain changes (stre
   });
 
   it('never lets a license use more domain changes than its cap plus grants', async () => {
-    const over = await sql(
-      `SELECT id, domain_changes_used, domain_changes_granted FROM licenses
-        WHERE domain_changes_used > $1 + domain_changes_granted`,
-      [DOMAIN_CHANGES_PER_LICENSE],
-    );
-    expect(over).toEqual([]);
+    const { overCap, atCap } = await domainChangeUse(sql);
+    expect(overCap).toEqual([]);
     // The cap was under pressure: some licenses used every change they had.
-    const atCap = await sql<{ count: string }>(
-      `SELECT count(*) FROM licenses WHERE domain_changes_used = $1 + domain_changes_granted`,
-      [DOMAIN_CHANGES_PER_LICENSE],
-    );
-    expect(Number(atCap[0].count)).toBeGreaterThan(0);
+    expect(atCap).toBeGreaterThan(0);
   });
 
   it("keeps each license's domains and counters as its history tells", async () => {
@@ -385,46 +355,13 @@ describe('crash safety: kill -9 under concurrent orders and domain changes (stre
   });
 
   it('never leaves an order with only part of its licenses', async () => {
-    const sent = new Map(
-      exchanges()
-        .flatMap((exchange) => orderOf(exchange) ?? [])
-        .map((order) => [order.orderId, order.items.map((item) => `${item.lineId}:${item.storefronts}`).sort()]),
-    );
-    const orders = await sql<{ order_id: string; lines: string[] }>(
-      `SELECT o.order_id,
-              array_remove(array_agg(l.line_id || ':' || l.storefronts ORDER BY l.line_id), NULL) AS lines
-         FROM orders o LEFT JOIN licenses l ON l.order_id = o.order_id
-        GROUP BY o.order_id`,
-    );
-    expect(orders.length).toBeGreaterThan(0);
-    const partial = orders
-      .filter((order) => sent.get(order.order_id)?.join(' ') !== order.lines.join(' '))
-      .map((order) => ({ ...order, sent: sent.get(order.order_id) }));
-    expect(partial).toEqual([]);
+    const { stored, wrong } = await ordersNotAsSent(sql, exchanges());
+    expect(stored).toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
   });
 
-  /** Orders of `answered` whose licenses in the database are not exactly those of the (2xx) answer. */
-  async function ordersNotAsAnswered(answered: Exchange[]): Promise<unknown[]> {
-    const orders = answered.flatMap((exchange) => {
-      const order = orderOf(exchange);
-      if (order === undefined || !isAcknowledged(exchange.outcome)) return [];
-      const licenses = (exchange.outcome.body as { licenses: LicenseAnswer[] }).licenses;
-      return [{ orderId: order.orderId, answered: licenses.map((license) => `${license.lineId}=${license.id}`) }];
-    });
-    expect(orders).toHaveLength(answered.length);
-    const rows = await sql<{ order_id: string; licenses: string[] }>(
-      `SELECT order_id, array_agg(line_id || '=' || id) AS licenses FROM licenses WHERE order_id = ANY($1) GROUP BY 1`,
-      [orders.map((order) => order.orderId)],
-    );
-    const stored = new Map(rows.map((row) => [row.order_id, row.licenses.sort().join(' ')]));
-    return orders
-      .map((order) => ({ ...order, answered: order.answered.sort().join(' '), stored: stored.get(order.orderId) }))
-      .filter((order) => order.answered !== order.stored);
-  }
-
   it('keeps the effect of every acknowledged request', async () => {
-    const orders = acknowledged().filter((exchange) => exchange.operation.kind === 'order');
-    expect(await ordersNotAsAnswered(orders)).toEqual([]);
+    expect(await ordersNotAsAnswered(sql, acknowledged())).toEqual([]);
 
     const events = await sql<EventRow>(`SELECT id, license_id, type, before, after, reason FROM license_events`);
     const counts = new Map<string, number>();
@@ -448,7 +385,7 @@ describe('crash safety: kill -9 under concurrent orders and domain changes (stre
     for (const exchange of unanswered) retries.push(await traffic.send(exchange.operation, target));
     // 201: the kill rolled the order back (or it never arrived); 200: it had committed, its answer was lost.
     expect(retries.filter((retry) => !['200', '201'].includes(answerLabel(retry.outcome) ?? '')).map(show)).toEqual([]);
-    expect(await ordersNotAsAnswered(retries)).toEqual([]);
+    expect(await ordersNotAsAnswered(sql, retries)).toEqual([]);
     const committed = retries.filter((retry) => answerLabel(retry.outcome) === '200').length;
     summary.push(`${committed} of ${retries.length} unanswered orders had committed`);
   });
@@ -513,5 +450,16 @@ describe('crash safety: kill -9 under concurrent orders and domain changes (stre
     const expected = acknowledged().flatMap(expectedWebhooks);
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.filter((key) => !seen.has(key))).toEqual([]);
+  });
+
+  // Last: the service stops here.
+  it('stops on SIGTERM, leaving no PostgreSQL server of its DATA_DIR running', async () => {
+    if (data === undefined || service === undefined) throw new Error('The set-up failed.');
+    expect(await data.stop(service)).toEqual({
+      exitCode: 0,
+      hadServer: engine === 'embedded',
+      lockFileLeft: false,
+      serverLeftRunning: false,
+    });
   });
 });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import * as jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { BackgroundWrites } from '../../src/modules/verification/background-writes';
-import { databaseUrl } from '../support/database';
+import { databaseUrl, ENGINES, TestEngine } from '../support/database';
 import { newProduct } from '../support/factories';
 import { compactToken, hs256Token } from '../support/forged-tokens';
 import { DocumentedOperation, documentedOperations } from '../support/openapi-operations';
@@ -35,7 +35,8 @@ import type { RealValues } from './fuzz/schema-arbitrary';
  * - the answer is never a 5xx (nor no answer at all);
  * - an answer that refuses the request (4xx) leaves every row of the database as it was.
  * createTestApp's conformance check also fails the file when an answer has a status, code or field that the
- * document does not describe.
+ * document does not describe. All of it runs on both engines: an external PostgreSQL server, and the embedded one
+ * that `npm start` runs.
  *
  * The seed is printed; FUZZ_SEED=<seed> repeats a run's requests (state reached by earlier operations aside).
  */
@@ -83,8 +84,13 @@ class ErrorLog {
   }
 }
 
-describe('fuzzing every operation of the OpenAPI document (stress)', () => {
-  const errorLog = new ErrorLog();
+/**
+ * One for the file: nestjs-pino builds one logger per process, so the second engine's app writes its errors
+ * where the first app's go (lines are told apart by their request id).
+ */
+const errorLog = new ErrorLog();
+
+describe.each(ENGINES)('fuzzing every operation of the OpenAPI document on %s (stress)', (engine: TestEngine) => {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   let t: TestApp;
   let port: number;
@@ -100,25 +106,25 @@ describe('fuzzing every operation of the OpenAPI document (stress)', () => {
   let storefront: string;
 
   beforeAll(async () => {
-    console.log(`Fuzzing with seed ${SEED}; FUZZ_SEED=${SEED} repeats these requests.`);
+    console.log(`Fuzzing on ${engine} with seed ${SEED}; FUZZ_SEED=${SEED} repeats these requests.`);
     t = await createTestApp(
       // Far above the requests of this file, so that 429 hides no check of the verification's input.
       { logLevel: 'error', verifyRateLimits: { perIp: 10_000_000, perKey: 10_000_000 } },
-      { logDestination: errorLog },
+      { logDestination: errorLog, engine },
     );
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
     background = t.app.get(BackgroundWrites);
     storefront = await t.storefrontAuth('Fuzz shop');
     seeded = await seed(t, storefront);
-    database = new Client({ connectionString: databaseUrl(t.database) });
+    database = new Client({ connectionString: databaseUrl(t.database, engine) });
     await database.connect();
     statement = fingerprintStatement(await watchedTables(database));
     previous = await fingerprint(database, statement);
   });
 
   afterAll(async () => {
-    console.log(`Answers by status: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    console.log(`Answers on ${engine} by status: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
     agent.destroy();
     await database?.end();
     await t?.close();

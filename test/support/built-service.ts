@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { TEST_ADMIN, testConfig } from './test-config';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');
@@ -7,6 +8,27 @@ const MAIN = path.join(ROOT, 'dist/src/main.js');
 const OUTPUT_TAIL_LINES = 12;
 const OUTPUT_LINE_CHARS = 600;
 const START_TIMEOUT_MS = 60_000;
+
+/**
+ * The environment of a start under test, to which a test adds its database and settings: the test secrets (the
+ * same on every start, so that the admin's token and a shop's API key stay valid across restarts), the test admin,
+ * a free port of 127.0.0.1, and info logs, where "Listening on …" is. NODE_ENV=test lets webhooks call 127.0.0.1.
+ */
+export function testServiceEnv(): Record<string, string> {
+  // Only the secrets are read: the database is each test's own.
+  const { auth, licenseTokens } = testConfig('');
+  return {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    JWT_SECRET: auth.jwtSecret,
+    API_KEY_SECRET: auth.apiKeySecret,
+    LICENSE_SIGNING_KEY: licenseTokens.signingKeyPem,
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+  };
+}
 
 /** The built service (`node dist/src/main.js`, as `npm start` runs it) in a child process of the test. */
 export class BuiltService {
@@ -77,6 +99,18 @@ export class BuiltService {
   /** The last lines the service wrote, for a failure message. */
   output(): string {
     return this.tail.join('\n');
+  }
+
+  /** A set-up request that must succeed: answers the JSON body, or fails with the status and body of the answer. */
+  async call<T>(method: string, route: string, auth?: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${route}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(auth === undefined ? {} : { Authorization: auth }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
   }
 
   /** `kill -9`: no shutdown hook runs, connections and transactions are cut wherever they are. */
