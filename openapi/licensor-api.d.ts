@@ -1123,8 +1123,23 @@ export interface components {
             totalCalls: number;
         };
         InstallationResponseDto: {
+            /**
+             * @description Legacy checks: `A` the add-on is active, `D` it is being switched off (such a check binds nothing).
+             * @example A
+             */
+            addonStatus: string | null;
             /** @example 4.18.1 */
             addonVersion: string | null;
+            /**
+             * @description Legacy checks: the host of the admin panel's URL (never the URL).
+             * @example shop.example.com
+             */
+            adminHost: string | null;
+            /**
+             * @description Legacy checks: the network (/24, /48) of the admin's browser address as the store saw it.
+             * @example 203.0.113.0/24
+             */
+            adminNetwork: string | null;
             /** @example 42 */
             callCount: number;
             /** @enum {string} */
@@ -1145,8 +1160,18 @@ export interface components {
              * @example shop.example.com
              */
             host: string;
+            /**
+             * @description Legacy checks: https enabled.
+             * @example true
+             */
+            httpsEnabled: boolean | null;
             /** Format: uuid */
             id: string;
+            /**
+             * @description Legacy checks: the store language.
+             * @example EN
+             */
+            language: string | null;
             /**
              * @description The answer of the last check.
              * @enum {string}
@@ -1161,6 +1186,21 @@ export interface components {
              * @example cp_power_scroll_pagination
              */
             product: string;
+            /**
+             * @description Legacy checks: CS-Cart build.
+             * @example RU
+             */
+            productBuild: string | null;
+            /**
+             * @description Legacy checks: CS-Cart product status.
+             * @example
+             */
+            productStatus: string | null;
+            /**
+             * @description Legacy checks: the store host the store reports.
+             * @example shop.example.com
+             */
+            storeHost: string | null;
         };
         JwkResponseDto: {
             /** @enum {string} */
@@ -1228,6 +1268,11 @@ export interface components {
             total: number;
         };
         LicenseResponseDto: {
+            /**
+             * @description Only in `sharedSuspected=true` lists: distinct public hosts it was checked from in the last 30 days.
+             * @example 3
+             */
+            checkedFromHosts?: number;
             /** Format: date-time */
             createdAt: string;
             /** @example buyer@shop.example */
@@ -2821,6 +2866,8 @@ export interface operations {
                 domain?: string;
                 /** @description Only pending licenses past their delivery due time. */
                 overdue?: boolean;
+                /** @description Shared keys at a glance: only licenses checked in the last 30 days from more distinct public hosts than they have storefronts, each with `checkedFromHosts`. Development hosts do not count, and a secure address on a hoster's host counts as its storefront. To act on one, open GET /v1/licenses/{id}/installations to see the hosts, products, versions and admin networks; a license shared on purpose gets more storefronts (POST /v1/licenses/{id}/storefronts), a leaked key is suspended (POST /v1/licenses/{id}/suspend) until the customer answers, and revoked if it was resold. */
+                sharedSuspected?: boolean;
             };
             header?: never;
             path?: never;

@@ -6,6 +6,7 @@ import { Installations1764500300000 } from '../../migrations/1764500300000-Insta
 import { Subscriptions1764500400000 } from '../../migrations/1764500400000-Subscriptions';
 import { PaymentReferences1764500500000 } from '../../migrations/1764500500000-PaymentReferences';
 import { KeyLookupNotEmpty1764500600000 } from '../../migrations/1764500600000-KeyLookupNotEmpty';
+import { InstallationTelemetry1764500700000 } from '../../migrations/1764500700000-InstallationTelemetry';
 
 /** Every migration, oldest first. A new file in migrations/ is added here too. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Subscriptions1764500400000,
   PaymentReferences1764500500000,
   KeyLookupNotEmpty1764500600000,
+  InstallationTelemetry1764500700000,
 ];

@@ -1,8 +1,16 @@
-import { AddressInfo } from 'node:net';
+import { AddressInfo, connect } from 'node:net';
 import { Response } from 'supertest';
 import { BackgroundWrites } from '../../src/modules/verification/background-writes';
 import { newProduct } from '../support/factories';
-import { describeWithPhp, httpBuildQuery, phpUrlEncode, runPhp } from '../support/php';
+import {
+  describeWithPhp,
+  httpBuildQuery,
+  LegacyTransport,
+  legacyClientArgs,
+  parseLegacyClientLine,
+  phpUrlEncode,
+  runPhp,
+} from '../support/php';
 import { createTestApp, TestApp } from '../support/test-app';
 import { buyLicense } from '../support/orders';
 
@@ -125,7 +133,12 @@ describe('legacy add-on protocol /index.php (e2e)', () => {
         store_host: 'www.status-shop.com',
       };
       await expect(answer(legacy('POST', 'check_license.check_status', data))).resolves.toEqual(VALID);
-      const elsewhere = { ...data, store_uri: 'http://other-shop.com/', store_host: 'other-shop.com' };
+      const elsewhere = {
+        ...data,
+        store_uri: 'http://other-shop.com/',
+        secure_store_uri: 'https://other-shop.com/',
+        store_host: 'other-shop.com',
+      };
       await expect(answer(legacy('GET', 'check_license.check_status', elsewhere))).resolves.toEqual(
         invalid('DOMAIN_MISMATCH'),
       );
@@ -359,6 +372,218 @@ describe('legacy add-on protocol /index.php (e2e)', () => {
     });
   });
 
+  /** The installation rows of a license (null: of keys that match none), once the write-behind has run. */
+  async function installations(licenseId: string | null, product = ADDON): Promise<Record<string, unknown>[]> {
+    await t.app.get(BackgroundWrites).flush();
+    return t.dataSource.query(
+      `SELECT host, dispatch, last_code, language, product_status, product_build, https_enabled, admin_host,
+              store_host, addon_status, admin_network, platform_version, edition
+         FROM installations WHERE license_id IS NOT DISTINCT FROM $1 AND product = $2 ORDER BY host`,
+      [licenseId, product],
+    );
+  }
+
+  describe('the request shapes of the add-ons in the field', () => {
+    const sharedSsl = (key: string) => ({
+      license: key,
+      addon: ADDON,
+      companies: [{ storefront: 'single-shop.com', secure_storefront: 'secure.hoster-ssl.net/single-shop' }],
+    });
+    const sharedSslStore = (key: string) => ({
+      license: key,
+      addon: ADDON,
+      store_uri: 'http://single-shop.com/',
+      secure_store_uri: 'https://secure.hoster-ssl.net/single-shop/',
+      store_host: 'single-shop.com',
+    });
+
+    it.each(METHODS)(
+      'takes a secure address on a hoster for the storefront it serves, whichever dispatch, by %s',
+      async (method) => {
+        const license = await newLicense();
+        // First activation of a one-slot license: the storefront's own host is bound, never the alias.
+        await expect(answer(legacy(method, 'check_license_20.check', sharedSsl(license.key)))).resolves.toEqual(VALID);
+        expect(await domainsOf(license)).toEqual(['single-shop.com']);
+        for (const dispatch of DISPATCHES) {
+          await expect(answer(legacy(method, dispatch, sharedSsl(license.key)))).resolves.toEqual(VALID);
+          await expect(answer(legacy(method, dispatch, sharedSslStore(license.key)))).resolves.toEqual(VALID);
+        }
+        expect(await domainsOf(license)).toEqual(['single-shop.com']);
+        // Another store on the same hoster shares the alias, not the storefront: its own host needs a slot.
+        const neighbour = {
+          ...sharedSsl(license.key),
+          companies: [{ storefront: 'neighbour-shop.com', secure_storefront: 'secure.hoster-ssl.net/neighbour' }],
+        };
+        await expect(answer(legacy(method, 'check_license_20.check', neighbour))).resolves.toEqual(
+          invalid('DOMAIN_MISMATCH'),
+        );
+      },
+    );
+
+    it('records check_license, which sends no key, under no license, and answers it in a form the add-on reads', async () => {
+      const report = {
+        addon: 'cp_reported_only',
+        store_uri: 'http://keyless-shop.com/',
+        ver: '4.3.9',
+        edition: 'ULTIMATE',
+        lang: 'ru',
+        addon_status: 'A',
+      };
+      for (const method of METHODS) {
+        await expect(answer(legacy(method, 'check_license', report))).resolves.toEqual(invalid('NOT_FOUND'));
+      }
+      expect(await installations(null, 'cp_reported_only')).toEqual([
+        expect.objectContaining({
+          host: 'keyless-shop.com',
+          dispatch: 'check_license',
+          last_code: 'NOT_FOUND',
+          language: 'ru',
+          platform_version: '4.3.9',
+        }),
+      ]);
+      // Every other dispatch still needs a key.
+      await expect(answer(legacy('GET', 'check_license_20.check', report))).resolves.toEqual(invalid('BAD_REQUEST'));
+    });
+
+    it.each(METHODS)(
+      'decides a check sent while the add-on is switched off, but never binds, by %s',
+      async (method) => {
+        const license = await newLicense();
+        const leaving = { ...sharedSsl(license.key), addon_status: 'D' };
+        await expect(answer(legacy(method, 'check_license_20.check', leaving))).resolves.toEqual(VALID);
+        await expect(answer(legacy(method, 'check_license', leaving))).resolves.toEqual(VALID);
+        expect(await domainsOf(license)).toEqual([]);
+        await expect(
+          answer(legacy(method, 'check_license_20.check', { ...leaving, addon_status: 'A' })),
+        ).resolves.toEqual(VALID);
+        expect(await domainsOf(license)).toEqual(['single-shop.com']);
+      },
+    );
+
+    it('keeps every field of a full request in the installation report, and staff see them', async () => {
+      const license = await newLicense({ domain: 'full-shop.com' });
+      const full = {
+        license: license.key,
+        addon: ADDON,
+        addon_status: 'A',
+        ver: '4.11.2',
+        edition: 'ULTIMATE',
+        lang: 'en',
+        product_status: 'beta',
+        product_build: 'RU',
+        store_uri: 'http://full-shop.com/',
+        secure_store_uri: 'https://full-shop.com/',
+        store_host: 'www.full-shop.com',
+        store_ip: '2001:db8:85a3:8d3:1319:8a2e:370:7348',
+        https_enabled: 'Y',
+        admin_uri: 'https://full-shop.com/admin.php?dispatch=index.index&secret=1',
+        companies: [{ storefront: 'full-shop.com', secure_storefront: 'full-shop.com' }],
+      };
+      await expect(answer(legacy('POST', 'check_license_20.check', full))).resolves.toEqual(VALID);
+      await t.app.get(BackgroundWrites).flush();
+      const listed = await t
+        .http()
+        .get(`/v1/licenses/${license.id}/installations`)
+        .set('Authorization', staff)
+        .expect(200);
+      expect(listed.body.items).toEqual([
+        expect.objectContaining({
+          host: 'full-shop.com',
+          platformVersion: '4.11.2',
+          edition: 'ULTIMATE',
+          language: 'en',
+          productStatus: 'beta',
+          productBuild: 'RU',
+          httpsEnabled: true,
+          adminHost: 'full-shop.com',
+          storeHost: 'full-shop.com',
+          addonStatus: 'A',
+          adminNetwork: '2001:db8:85a3::/48',
+          dispatch: 'check_license_20.check',
+        }),
+      ]);
+      // The admin panel's URL and the browser's address are never kept whole.
+      const stored = JSON.stringify(await installations(license.id));
+      expect(stored).not.toContain('secret=1');
+      expect(stored).not.toContain('8a2e');
+    });
+
+    it('lists licenses checked from more public hosts than they have storefronts, with the host count', async () => {
+      const shared = await newLicense({ domain: 'owner-shop.com' });
+      const honest = await newLicense({ domain: 'honest-shop.com' });
+      const check = (key: string, host: string) =>
+        answer(legacy('GET', 'check_license_20.check', { license: key, addon: ADDON, companies: companies(host) }));
+      await expect(check(shared.key, 'owner-shop.com')).resolves.toEqual(VALID);
+      await expect(check(shared.key, 'copy-one.com')).resolves.toEqual(invalid('DOMAIN_MISMATCH'));
+      await expect(check(shared.key, 'copy-two.com')).resolves.toEqual(invalid('DOMAIN_MISMATCH'));
+      // Development hosts and secure aliases are no sharing.
+      await expect(check(honest.key, 'honest-shop.com')).resolves.toEqual(VALID);
+      await expect(check(honest.key, 'localhost')).resolves.toEqual(VALID);
+      await t.app.get(BackgroundWrites).flush();
+      const listed = await t.http().get('/v1/licenses?sharedSuspected=true').set('Authorization', staff).expect(200);
+      const ids = (listed.body.items as { id: string }[]).map((item) => item.id);
+      expect(ids).toContain(shared.id);
+      expect(ids).not.toContain(honest.id);
+      expect(listed.body.items.find((item: { id: string }) => item.id === shared.id)).toMatchObject({
+        checkedFromHosts: 3,
+        storefronts: 1,
+      });
+      // Checks older than 30 days no longer count.
+      const now = t.clock.now();
+      t.clock.advance(31 * 86_400_000);
+      try {
+        const later = await t
+          .http()
+          .get('/v1/licenses?sharedSuspected=true')
+          .set('Authorization', await t.adminAuth());
+        expect(later.status).toBe(200);
+        expect((later.body.items as { id: string }[]).map((item) => item.id)).not.toContain(shared.id);
+      } finally {
+        t.clock.set(now);
+      }
+    });
+
+    it('closes the connection after each answer, so a client that reads until the server closes gets it at once', async () => {
+      const request = httpBuildQuery({
+        dispatch: 'check_license_20.check',
+        request: phpUrlEncode(JSON.stringify({ license: 'CP-UNKNOWN', addon: ADDON, store_host: 'socket-shop.com' })),
+      });
+      const { port } = t.app.getHttpServer().address() as AddressInfo;
+      const started = Date.now();
+      const received = await new Promise<string>((resolve, reject) => {
+        // CS-Cart 4.3's socket fallback: HTTP/1.1, no Connection header, read until the server closes.
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`GET /index.php?${request} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+        });
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+        socket.setTimeout(10_000, () => reject(new Error(`no close after 10 s; received: ${text}`)));
+      });
+      const elapsedMs = Date.now() - started;
+      expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(received.toLowerCase()).toContain('\r\nconnection: close\r\n');
+      expect(received).not.toMatch(/transfer-encoding/i);
+      expect(ADDON_STATUS.exec(received)?.[1]).toBe('FALSE');
+      // Kept alive, the close would come only with the server's keep-alive timeout (5 s): the margin is wide.
+      expect(elapsedMs).toBeLessThan(1000);
+    });
+
+    it('counts every legacy answer by code, the malformed and the rate-limited ones too', async () => {
+      const counted = async (code: string): Promise<number> => {
+        const metrics = await t.http().get('/metrics').expect(200);
+        const line = new RegExp(`^license_verifications_total\\{code="${code}",channel="legacy"\\} (\\d+)$`, 'm');
+        return Number(line.exec(metrics.text)?.[1] ?? 0);
+      };
+      const before = await counted('BAD_REQUEST');
+      await expect(answer(legacyRaw('GET', 'check_license_20.check', 'not-json'))).resolves.toEqual(
+        invalid('BAD_REQUEST'),
+      );
+      expect(await counted('BAD_REQUEST')).toBe(before + 1);
+    });
+  });
+
   describe('installation reports', () => {
     it('records every check with the telemetry the add-on sends', async () => {
       const license = await newLicense({ domain: 'report-shop.com' });
@@ -418,6 +643,49 @@ describe('legacy add-on protocol /index.php (e2e)', () => {
       },
     );
 
+    const TRANSPORTS: LegacyTransport[] = ['curl', 'socket', 'stream'];
+    it.each(TRANSPORTS.flatMap((transport) => METHODS.map((method) => [transport, method] as const)))(
+      'every shape as Tygh\\Http sends it over %s by %s: what the add-on reads, what is bound, what is reported',
+      async (transport, method) => {
+        const run = async (dispatch: string, data: Record<string, unknown>) => {
+          const result = await runPhp(
+            'legacy-client.php',
+            legacyClientArgs(baseUrl, method, dispatch, data, transport),
+          );
+          const line = parseLegacyClientLine(result.stdout);
+          expect(result.stderr).toBe('');
+          expect(line?.http).toBe('200');
+          // The socket path reads until the server closes: an answer kept alive would cost the keep-alive timeout.
+          expect(line?.ms).toBeLessThan(1000);
+          return line?.status;
+        };
+        const host = `${transport}-${method.toLowerCase()}-shop.com`;
+        const secure = `secure.hoster-ssl.net/${transport}-${method.toLowerCase()}`;
+        const license = await newLicense();
+        const company = { companies: [{ storefront: host, secure_storefront: secure }] };
+
+        // Switched off: decided (TRUE), nothing bound.
+        const leaving = { license: license.key, addon: ADDON, addon_status: 'D', ...company };
+        await expect(run('check_license_20.check', leaving)).resolves.toBe('TRUE');
+        expect(await domainsOf(license)).toEqual([]);
+        // Shared SSL: the storefront's own host is bound on first activation, the alias never.
+        await expect(run('check_license_20.check', { ...leaving, addon_status: 'A' })).resolves.toBe('TRUE');
+        const store = { store_uri: `http://${host}/`, secure_store_uri: `https://${secure}/`, store_host: host };
+        await expect(
+          run('check_license.check_status_pre', { license: license.key, addon: ADDON, ...store }),
+        ).resolves.toBe('TRUE');
+        expect(await domainsOf(license)).toEqual([host]);
+        // The install report without a key: FALSE, which that dispatch ignores, and a report under no license.
+        await expect(
+          run('check_license', { addon: `cp_${transport}_${method.toLowerCase()}`, ...store }),
+        ).resolves.toBe('FALSE');
+        expect(await installations(null, `cp_${transport}_${method.toLowerCase()}`)).toEqual([
+          expect.objectContaining({ host, dispatch: 'check_license', last_code: 'NOT_FOUND' }),
+        ]);
+        await expect(run('check_license_20.check', { ...leaving, license: 'CP-UNKNOWN' })).resolves.toBe('FALSE');
+      },
+    );
+
     it('verify-offline.php: verifies online, checks the token offline with the JWKS, refuses a tampered one', async () => {
       const license = await newLicense({ domain: 'offline-shop.com' });
       const now = String(Math.floor(t.clock.now().getTime() / 1000));
@@ -473,6 +741,8 @@ describe('legacy add-on protocol: rate limits (e2e)', () => {
     expect(limited.headers['content-type']).toBe('text/xml; charset=utf-8');
     expect(ADDON_STATUS.exec(limited.text)?.[1]).toBe('FALSE');
     expect(limited.text).toContain('<code>RATE_LIMITED</code>');
+    const metrics = await t.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^license_verifications_total\{code="RATE_LIMITED",channel="legacy"\} 1$/m);
     // The next minute of the clock opens a new window.
     t.clock.advance(60_000);
     await check().expect(200);

@@ -278,7 +278,7 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
       const check = (key: string, domains: string[]) =>
         service.verify({
           licenseKey: key,
-          domains,
+          storefronts: domains.map((host) => ({ host, aliases: [] })),
           product: products.scroll.addonId,
           clientIp: '203.0.113.7',
           channel: 'legacy',
@@ -615,6 +615,15 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
         addonVersion: '1.1.0',
         platformVersion: '4.17.2',
         edition: 'ULTIMATE',
+        // What only the legacy add-ons report about their store.
+        language: null,
+        productStatus: null,
+        productBuild: null,
+        httpsEnabled: null,
+        adminHost: null,
+        storeHost: null,
+        addonStatus: null,
+        adminNetwork: null,
         clientIp: expect.stringContaining('127.0.0.1'),
         channel: 'api',
         dispatch: null,

@@ -17,19 +17,28 @@ export function httpBuildQuery(fields: Record<string, string>): string {
 
 export const PHP_DIR = path.join(__dirname, '..', 'php');
 
-/** Whether a `php` command runs here; the tests that need one skip without it, or fail under CI. */
+/**
+ * Whether a `php` command with the extensions the scripts in test/php use runs here: openssl and json, and curl
+ * (legacy-client.php's `curl` transport, the one Tygh\Http uses in most stores). The tests that need one skip
+ * without it, or fail under CI.
+ */
 export function phpAvailable(): boolean {
   try {
-    execFileSync('php', ['-r', 'exit(extension_loaded("openssl") && function_exists("json_encode") ? 0 : 1);']);
+    execFileSync('php', [
+      '-r',
+      'exit(extension_loaded("openssl") && extension_loaded("curl") && function_exists("json_encode") ? 0 : 1);',
+    ]);
     return true;
   } catch {
     return false;
   }
 }
 
+const PHP_INSTALL = 'apt-get install php-cli php-curl';
+
 /**
- * `describe` for tests that run PHP: without `php`, a failing test under CI (`CI` set) and a warning and
- * skipped tests elsewhere.
+ * `describe` for tests that run PHP: without `php` (or its curl extension), a failing test under CI (`CI` set)
+ * and a warning and skipped tests elsewhere.
  */
 export function describeWithPhp(name: string, body: () => void): void {
   if (phpAvailable()) {
@@ -37,11 +46,13 @@ export function describeWithPhp(name: string, body: () => void): void {
   } else if (process.env.CI) {
     describe(name, () => {
       it('needs php', () => {
-        throw new Error('php is not installed: CI must install it (apt-get install php-cli, see .ci/run).');
+        throw new Error(
+          `php or its curl extension is not installed: CI must install them (${PHP_INSTALL}, see .ci/run).`,
+        );
       });
     });
   } else {
-    console.warn(`Skipping "${name}": php is not installed. Install it with: apt-get install php-cli`);
+    console.warn(`Skipping "${name}": php or its curl extension is not installed. Install them with: ${PHP_INSTALL}`);
     describe.skip(name, body);
   }
 }
@@ -64,4 +75,39 @@ export function runPhp(script: string, args: string[]): Promise<PhpRun> {
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
     });
   });
+}
+
+/** How legacy-client.php sends the check: PHP's http stream, or either path of CS-Cart's Tygh\Http. */
+export type LegacyTransport = 'stream' | 'curl' | 'socket';
+
+/** The first line legacy-client.php prints: `status=TRUE http=200`, then ` ms=12` when timed. */
+export interface LegacyClientLine {
+  /** What the add-on's `/<status>(.*)<\/status>/u` captured, `(none)` when it matched nothing. */
+  status: string;
+  /** The HTTP status code of the answer, `?` when there was no status line. */
+  http: string;
+  /** Wall time of the call in milliseconds; present when a transport or `--timing` was given. */
+  ms?: number;
+}
+
+/** Parses the first line of legacy-client.php's output; undefined when it is not such a line. */
+export function parseLegacyClientLine(stdout: string): LegacyClientLine | undefined {
+  const match = /^status=(.*) http=(\d{3}|\?)(?: ms=(\d+))?$/.exec(stdout.split('\n', 1)[0]);
+  if (!match) {
+    return undefined;
+  }
+  return match[3] === undefined
+    ? { status: match[1], http: match[2] }
+    : { status: match[1], http: match[2], ms: Number(match[3]) };
+}
+
+/** The arguments of legacy-client.php for one check over `transport` (which also makes it print `ms=`). */
+export function legacyClientArgs(
+  baseUrl: string,
+  method: 'GET' | 'POST',
+  dispatch: string,
+  data: unknown,
+  transport: LegacyTransport,
+): string[] {
+  return [`--transport=${transport}`, baseUrl, method, dispatch, JSON.stringify(data)];
 }

@@ -32,11 +32,21 @@ export interface LicenseFilter {
   domain?: string;
   /** Only pending licenses due before this moment. */
   overdueAt?: Date;
+  /** Only licenses checked since this moment from more distinct public hosts than they have storefronts. */
+  checkedSince?: Date;
   /** A storefront sees only the licenses of the orders it posted. */
   apiClientId?: string;
   orderId?: string;
   licenseId?: string;
 }
+
+/**
+ * Distinct public hosts a license was checked from since `:checkedSince`, as the verification module's
+ * installation reports keep them (its `public_host` rows); compared with the license's storefronts to spot a
+ * shared key.
+ */
+const PUBLIC_HOSTS_SINCE = `SELECT count(DISTINCT seen.host) FROM installations seen
+   WHERE seen.license_id = license.id AND seen.public_host AND seen.last_seen_at >= :checkedSince`;
 
 /** Named queries of orders and licenses; no rules. Every method works inside the caller's transaction. */
 @Injectable()
@@ -183,6 +193,9 @@ export class LicensesRepository {
         overdueAt: filter.overdueAt,
       });
     }
+    if (filter.checkedSince !== undefined) {
+      query.andWhere(`(${PUBLIC_HOSTS_SINCE}) > license.storefronts`, { checkedSince: filter.checkedSince });
+    }
     if (filter.domain !== undefined) {
       query.andWhere(
         'EXISTS (SELECT 1 FROM license_domains bound WHERE bound.license_id = license.id AND bound.domain = :domain)',
@@ -195,6 +208,18 @@ export class LicensesRepository {
       });
     }
     return query;
+  }
+
+  /** Distinct public hosts each license was checked from since `since` (installation reports). */
+  async publicHostCounts(manager: EntityManager, licenseIds: string[], since: Date): Promise<Map<string, number>> {
+    if (licenseIds.length === 0) return new Map();
+    const rows: { license_id: string; hosts: number }[] = await manager.query(
+      `SELECT seen.license_id, count(DISTINCT seen.host)::int AS hosts FROM installations seen
+        WHERE seen.license_id = ANY($1::uuid[]) AND seen.public_host AND seen.last_seen_at >= $2
+        GROUP BY seen.license_id`,
+      [licenseIds, since],
+    );
+    return new Map(rows.map((row) => [row.license_id, row.hosts]));
   }
 
   private async domainsOf(manager: EntityManager, licenseIds: string[]): Promise<Map<string, string[]>> {

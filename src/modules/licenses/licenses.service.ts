@@ -23,9 +23,13 @@ export interface LicenseSearch {
   email?: string;
   domain?: string;
   overdue?: boolean;
+  sharedSuspected?: boolean;
   limit: number;
   offset: number;
 }
+
+/** How far back checks count for `sharedSuspected`. */
+const SHARED_KEY_WINDOW_MS = 30 * 86_400_000;
 
 /** The past tense of each action, as history event and webhook type. */
 const EVENT_OF: Record<Exclude<LifecycleAction, 'deliver'>, string> = {
@@ -81,6 +85,7 @@ export class LicensesService {
         vendor: search.vendor,
         email: search.email?.toLowerCase(),
         overdueAt: search.overdue === true ? now : undefined,
+        checkedSince: search.sharedSuspected === true ? new Date(now.getTime() - SHARED_KEY_WINDOW_MS) : undefined,
       };
       if (search.domain !== undefined) {
         const normalized = this.domainNames.normalize(search.domain);
@@ -90,7 +95,14 @@ export class LicensesService {
         await this.licenses.find(manager, filter, { limit: search.limit, offset: search.offset }),
         await this.licenses.count(manager, filter),
       ];
-      return { items: records.map((record) => licenseView(record, now)), total };
+      const items = records.map((record) => licenseView(record, now));
+      if (filter.checkedSince === undefined) return { items, total };
+      const hosts = await this.licenses.publicHostCounts(
+        manager,
+        items.map((item) => item.id),
+        filter.checkedSince,
+      );
+      return { items: items.map((item) => ({ ...item, checkedFromHosts: hosts.get(item.id) ?? 0 })), total };
     });
   }
 

@@ -19,6 +19,9 @@ export type VerificationChannel = (typeof VERIFICATION_CHANNELS)[number];
   unique: true,
   where: '"license_id" IS NULL',
 })
+@Index('ix_installations_public_last_seen_at', ['lastSeenAt', 'licenseId'], {
+  where: '"public_host" AND "license_id" IS NOT NULL',
+})
 @Check('ck_installations_channel', `"channel" IN ('api', 'legacy')`)
 @Check('ck_installations_call_count', `"call_count" >= 1`)
 export class InstallationEntity {
@@ -49,6 +52,38 @@ export class InstallationEntity {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   edition: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  language: string | null;
+
+  @Column({ name: 'product_status', type: 'varchar', length: 32, nullable: true })
+  productStatus: string | null;
+
+  @Column({ name: 'product_build', type: 'varchar', length: 64, nullable: true })
+  productBuild: string | null;
+
+  @Column({ name: 'https_enabled', type: 'boolean', nullable: true })
+  httpsEnabled: boolean | null;
+
+  /** The host of the admin panel's URL as the store reported it. */
+  @Column({ name: 'admin_host', type: 'varchar', length: 253, nullable: true })
+  adminHost: string | null;
+
+  /** The store's configured host (or its URL's host). */
+  @Column({ name: 'store_host', type: 'varchar', length: 253, nullable: true })
+  storeHost: string | null;
+
+  /** `A` active, `D` being switched off, as the add-on reported it. */
+  @Column({ name: 'addon_status', type: 'varchar', length: 8, nullable: true })
+  addonStatus: string | null;
+
+  /** The network (/24, /48) of the admin's browser address that the store reported; never the address. */
+  @Column({ name: 'admin_network', type: 'varchar', length: 64, nullable: true })
+  adminNetwork: string | null;
+
+  /** Whether `host` is a public domain (not a development or invalid host): what counts towards sharing. */
+  @Column({ name: 'public_host', type: 'boolean', default: false })
+  publicHost: boolean;
 
   @Column({ name: 'client_ip', type: 'varchar', length: 64 })
   clientIp: string;

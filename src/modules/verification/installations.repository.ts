@@ -2,7 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { compareText } from '../../common/text/compare-text';
 import { InstallationEntity } from './installation.entity';
-import { InstallationChange } from './installation-report';
+import { InstallationChange, StoreReport } from './installation-report';
+
+/** The store's facts in the order of their columns in the upsert. */
+const STORE_FIELDS = [
+  'language',
+  'productStatus',
+  'productBuild',
+  'httpsEnabled',
+  'adminHost',
+  'storeHost',
+  'addonStatus',
+  'adminNetwork',
+] as const satisfies readonly (keyof StoreReport)[];
 
 /** Known keys have one row per license, product and host; unknown keys one per product and host. */
 const CONFLICT_TARGET = {
@@ -48,14 +60,27 @@ export class InstallationsRepository {
     const column = <K extends keyof InstallationChange>(key: K) => rows.map((row) => row[key]);
     await manager.query(
       `INSERT INTO installations (license_id, product, host, addon_version, platform_version, edition, client_ip,
-                                  channel, dispatch, last_code, call_count, first_seen_at, last_seen_at)
+                                  channel, dispatch, last_code, call_count, first_seen_at, last_seen_at,
+                                  public_host, language, product_status, product_build, https_enabled, admin_host,
+                                  store_host, addon_status, admin_network)
        SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[],
                             $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::int[],
-                            $12::timestamptz[], $13::timestamptz[])
+                            $12::timestamptz[], $13::timestamptz[], $14::boolean[], $15::varchar[], $16::varchar[],
+                            $17::varchar[], $18::boolean[], $19::varchar[], $20::varchar[], $21::varchar[],
+                            $22::varchar[])
        ON CONFLICT ${conflictTarget} DO UPDATE SET
          addon_version = COALESCE(EXCLUDED.addon_version, installations.addon_version),
          platform_version = COALESCE(EXCLUDED.platform_version, installations.platform_version),
          edition = COALESCE(EXCLUDED.edition, installations.edition),
+         public_host = EXCLUDED.public_host,
+         language = COALESCE(EXCLUDED.language, installations.language),
+         product_status = COALESCE(EXCLUDED.product_status, installations.product_status),
+         product_build = COALESCE(EXCLUDED.product_build, installations.product_build),
+         https_enabled = COALESCE(EXCLUDED.https_enabled, installations.https_enabled),
+         admin_host = COALESCE(EXCLUDED.admin_host, installations.admin_host),
+         store_host = COALESCE(EXCLUDED.store_host, installations.store_host),
+         addon_status = COALESCE(EXCLUDED.addon_status, installations.addon_status),
+         admin_network = COALESCE(EXCLUDED.admin_network, installations.admin_network),
          client_ip = EXCLUDED.client_ip,
          channel = EXCLUDED.channel,
          dispatch = EXCLUDED.dispatch,
@@ -77,6 +102,8 @@ export class InstallationsRepository {
         column('calls'),
         column('firstSeenAt'),
         column('lastSeenAt'),
+        column('publicHost'),
+        ...STORE_FIELDS.map((field) => rows.map((row) => row.store[field])),
       ],
     );
   }

@@ -40,17 +40,22 @@ export class VerificationRateLimiter {
   }
 
   /**
-   * Counts one call from `clientIp` with the normalised key `keyLookup`; throws
+   * Counts one call from `clientIp` with the normalised key `keyLookup` (none: a report without a key, which
+   * counts against the address only); throws
    * DomainError RATE_LIMITED with `retryAfterSeconds` (sent as `Retry-After`) when either count is over its
    * limit. Refused calls count too, so a client that does not wait stays refused for the rest of the window.
    */
-  consume(clientIp: string, keyLookup: string): void {
+  consume(clientIp: string, keyLookup: string | undefined): void {
     const { perIp, perKey } = this.config.verifyRateLimits;
     const window = fixedWindow(this.clock.now());
     // A new window starts from zero; the calls of the last one that were not synced yet no longer matter.
     if (window.start.getTime() !== this.counts.start) this.counts = new WindowCounts(window.start.getTime());
-    const buckets = [`verify:ip:${clientIp.slice(0, 64)}`, `verify:key:${keyDigest(keyLookup)}`];
-    const limits = [perIp, perKey];
+    const buckets = [`verify:ip:${clientIp.slice(0, 64)}`];
+    const limits = [perIp];
+    if (keyLookup !== undefined) {
+      buckets.push(`verify:key:${keyDigest(keyLookup)}`);
+      limits.push(perKey);
+    }
     const hits = this.counts.count(buckets);
     if (!withinLimits(hits.map((count, i) => ({ hits: count, limit: limits[i] })))) {
       throw new DomainError(

@@ -46,7 +46,8 @@ export class VerificationController {
   async verify(@Body() body: VerifyLicenseDto, @Ip() ip: string | undefined): Promise<VerificationResponseDto> {
     const { domain, ...rest } = body;
     const clientIp = ip ?? 'unknown';
-    const result = await this.verification.verify({ ...rest, domains: [domain], clientIp, channel: 'api' });
+    const storefronts = [{ host: domain, aliases: [] }];
+    const result = await this.verification.verify({ ...rest, storefronts, clientIp, channel: 'api' });
     return { ...result, license: result.license ?? null };
   }
 

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { VerificationChannel } from './installation.entity';
-import { VerificationCode } from './verification.rules';
+import type { LegacyCode } from './legacy/legacy-response';
 
 /**
- * What a check answered: a verification code, or SERVICE_UNAVAILABLE when the legacy check could not read the
- * database and let the add-on run unchecked (see legacyStatus). The verify API answers 503 then, which
- * http_requests_total counts.
+ * What a check answered: a verification code; for the legacy check also BAD_REQUEST (malformed), RATE_LIMITED,
+ * and SERVICE_UNAVAILABLE when it could not read the database and let the add-on run unchecked (see
+ * legacyStatus). The verify API answers those three as problems, which http_requests_total counts.
  */
-export type VerificationOutcome = VerificationCode | 'SERVICE_UNAVAILABLE';
+export type VerificationOutcome = LegacyCode;
 
 /** The verification metrics, registered once per app on its MetricsService. */
 @Injectable()
@@ -20,8 +20,9 @@ export class VerificationMetrics {
     this.verifications = metrics.counter({
       name: 'license_verifications_total',
       help:
-        'License verifications answered, by code (VALID, NOT_FOUND, …; SERVICE_UNAVAILABLE: a legacy check ' +
-        'answered TRUE unchecked while the database was unreachable) and channel (api, legacy).',
+        'License verifications answered, by code (VALID, NOT_FOUND, …; for legacy checks also BAD_REQUEST, ' +
+        'RATE_LIMITED, and SERVICE_UNAVAILABLE: answered TRUE unchecked while the database was unreachable) and ' +
+        'channel (api, legacy).',
       labelNames: ['code', 'channel'],
     });
   }

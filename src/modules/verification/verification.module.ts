@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { DomainsModule } from '../domains/domains.module';
 import { LicensesModule } from '../licenses/licenses.module';
 import { BackgroundWrites } from './background-writes';
@@ -33,4 +34,18 @@ import { VerificationService } from './verification.service';
   ],
   exports: [VerificationService, VerificationRateLimiter, BackgroundWrites, LicenseTokenSigner],
 })
-export class VerificationModule {}
+export class VerificationModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(closeConnection).forRoutes(LegacyController);
+  }
+}
+
+/**
+ * Every legacy answer closes its connection. A store without curl sends the check through CS-Cart 4.3's socket
+ * fallback: HTTP/1.1 without `Connection: close`, read until the server closes. Kept alive, each check would
+ * wait for the keep-alive timeout (seconds) before the add-on saw its answer.
+ */
+function closeConnection(_request: IncomingMessage, response: ServerResponse, next: () => void): void {
+  response.setHeader('Connection', 'close');
+  next();
+}

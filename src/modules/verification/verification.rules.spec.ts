@@ -6,6 +6,7 @@ import {
   isVersionCovered,
   LicenseFacts,
   publicLicense,
+  StorefrontHosts,
   VerificationInput,
 } from './verification.rules';
 
@@ -28,11 +29,14 @@ const host = (domain: string): NormalizedDomain => ({ kind: 'public', domain });
 const dev: NormalizedDomain = { kind: 'development', host: 'localhost' };
 const invalid: NormalizedDomain = { kind: 'invalid', reason: 'a single label is not a public domain' };
 
+/** Storefronts without aliases, as the verify API sends them. */
+const alone = (...hosts: NormalizedDomain[]): StorefrontHosts[] => hosts.map((one) => ({ host: one, aliases: [] }));
+
 const input = (overrides: Partial<VerificationInput> = {}): VerificationInput => ({
   candidates: [facts()],
   product: 'cp-scroll',
   productIs: 'sku or addonId',
-  domains: [host('shop.com')],
+  storefronts: alone(host('shop.com')),
   versionAsked: false,
   ...overrides,
 });
@@ -50,17 +54,21 @@ describe('decideVerification', () => {
     ['revoked', { candidates: [facts({ status: 'revoked' })] }, 'REVOKED'],
     ['suspended', { candidates: [facts({ status: 'suspended' })] }, 'SUSPENDED'],
     ['product before status', { candidates: [facts({ status: 'revoked' })], product: 'x' }, 'PRODUCT_MISMATCH'],
-    ['status before domain', { candidates: [facts({ status: 'suspended' })], domains: [invalid] }, 'SUSPENDED'],
-    ['an invalid host', { domains: [invalid] }, 'DOMAIN_MISMATCH'],
-    ['one invalid host among valid ones', { domains: [host('shop.com'), invalid] }, 'DOMAIN_MISMATCH'],
-    ['no host at all', { domains: [] }, 'DOMAIN_MISMATCH'],
-    ['another public domain, no free slot', { domains: [host('other.com')] }, 'DOMAIN_MISMATCH'],
-    ['a development host needs no slot', { domains: [dev] }, 'VALID'],
-    ['a development host next to the bound one', { domains: [host('shop.com'), dev] }, 'VALID'],
+    [
+      'status before domain',
+      { candidates: [facts({ status: 'suspended' })], storefronts: alone(invalid) },
+      'SUSPENDED',
+    ],
+    ['an invalid host', { storefronts: alone(invalid) }, 'DOMAIN_MISMATCH'],
+    ['one invalid host among valid ones', { storefronts: alone(host('shop.com'), invalid) }, 'DOMAIN_MISMATCH'],
+    ['no host at all', { storefronts: alone() }, 'DOMAIN_MISMATCH'],
+    ['another public domain, no free slot', { storefronts: alone(host('other.com')) }, 'DOMAIN_MISMATCH'],
+    ['a development host needs no slot', { storefronts: alone(dev) }, 'VALID'],
+    ['a development host next to the bound one', { storefronts: alone(host('shop.com'), dev) }, 'VALID'],
     [
       'domain before version',
       {
-        domains: [host('other.com')],
+        storefronts: alone(host('other.com')),
         versionAsked: true,
         candidates: [facts({ release: { releasedAt: AFTER, securityFix: false } })],
       },
@@ -89,16 +97,59 @@ describe('decideVerification', () => {
   it('binds new public domains into free slots, all or nothing, and only on a VALID answer', () => {
     const free = facts({ storefronts: 3, domains: ['shop.com'] });
     expect(
-      decideVerification(input({ candidates: [free], domains: [host('shop.com'), host('b.com'), host('c.com'), dev] })),
+      decideVerification(
+        input({ candidates: [free], storefronts: alone(host('shop.com'), host('b.com'), host('c.com'), dev) }),
+      ),
     ).toEqual({ code: 'VALID', license: free, bind: ['b.com', 'c.com'] });
     expect(
-      decideVerification(input({ candidates: [free], domains: [host('b.com'), host('c.com'), host('d.com')] })).code,
+      decideVerification(input({ candidates: [free], storefronts: alone(host('b.com'), host('c.com'), host('d.com')) }))
+        .code,
     ).toBe('DOMAIN_MISMATCH');
     const lapsed = facts({ storefronts: 2, release: { releasedAt: AFTER, securityFix: false } });
-    expect(decideVerification(input({ candidates: [lapsed], domains: [host('b.com')], versionAsked: true }))).toEqual({
+    expect(
+      decideVerification(input({ candidates: [lapsed], storefronts: alone(host('b.com')), versionAsked: true })),
+    ).toEqual({
       code: 'VERSION_NOT_COVERED',
       license: lapsed,
     });
+  });
+
+  it('counts a secure address on another host as its storefront, never as a storefront of its own', () => {
+    const secure = host('secure.hoster-ssl.net');
+    const shop = (bound: string[], storefronts = 1) => facts({ storefronts, domains: bound });
+    const withAlias = (own: NormalizedDomain, ...aliases: NormalizedDomain[]) => [{ host: own, aliases }];
+    // First activation binds the storefront's own host; the alias takes no slot.
+    expect(
+      decideVerification(input({ candidates: [shop([])], storefronts: withAlias(host('shop.com'), secure) })),
+    ).toEqual({ code: 'VALID', license: shop([]), bind: ['shop.com'] });
+    // Bound storefront, alias elsewhere: covered, nothing to bind, no second slot asked.
+    expect(
+      decideVerification(input({ candidates: [shop(['shop.com'])], storefronts: withAlias(host('shop.com'), secure) })),
+    ).toEqual({ code: 'VALID', license: shop(['shop.com']), bind: [] });
+    // A bound alias covers its storefront; an invalid alias never spoils a covered one.
+    const byAlias = shop(['secure.hoster-ssl.net']);
+    expect(
+      decideVerification(input({ candidates: [byAlias], storefronts: withAlias(host('shop.com'), secure) })),
+    ).toEqual({ code: 'VALID', license: byAlias, bind: [] });
+    expect(decideVerification(input({ candidates: [byAlias], storefronts: withAlias(invalid, secure) })).code).toBe(
+      'VALID',
+    );
+    expect(decideVerification(input({ storefronts: withAlias(host('shop.com'), invalid) })).code).toBe('VALID');
+    // An unbound alias does not help a storefront that has no slot.
+    expect(decideVerification(input({ storefronts: withAlias(host('other.com'), secure) })).code).toBe(
+      'DOMAIN_MISMATCH',
+    );
+    expect(decideVerification(input({ storefronts: withAlias(invalid, secure) })).code).toBe('DOMAIN_MISMATCH');
+    // Two companies on two slots: both storefront hosts bound, neither alias.
+    const two = shop([], 2);
+    expect(
+      decideVerification(
+        input({
+          candidates: [two],
+          storefronts: [...withAlias(host('a.com'), secure), ...withAlias(host('b.com'), secure)],
+        }),
+      ),
+    ).toEqual({ code: 'VALID', license: two, bind: ['a.com', 'b.com'] });
   });
 
   it('among licenses sharing a key, verifies the one of the product named; otherwise reports the oldest', () => {
@@ -129,7 +180,7 @@ describe('decideVerification', () => {
         fc.array(domainArb, { maxLength: 5 }),
         (status, storefronts, bound, domains) => {
           const license = facts({ status, storefronts, domains: bound.slice(0, storefronts) });
-          const decision = decideVerification(input({ candidates: [license], domains }));
+          const decision = decideVerification(input({ candidates: [license], storefronts: alone(...domains) }));
           if (decision.code !== 'VALID') return;
           expect(status).toBe('active');
           expect(domains.some((domain) => domain.kind === 'invalid')).toBe(false);

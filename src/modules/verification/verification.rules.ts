@@ -35,6 +35,16 @@ export interface LicenseFacts {
   release: ReleaseFacts | null;
 }
 
+/**
+ * One storefront as an add-on names it: its own host, and the hosts that are only other addresses of the same
+ * storefront (the legacy protocol's `secure_storefront`, `secure_store_uri`: on shared-SSL hosting the https
+ * address lives on the hoster's host). An alias covers its storefront when it is bound; it never takes a slot.
+ */
+export interface StorefrontHosts {
+  host: NormalizedDomain;
+  aliases: readonly NormalizedDomain[];
+}
+
 export interface VerificationInput {
   /** Licenses with the key (keys are unique per vendor only, so several may share one), oldest first. */
   candidates: readonly LicenseFacts[];
@@ -42,8 +52,8 @@ export interface VerificationInput {
   product: string;
   /** The legacy protocol's `addon` is an add-on id, never a sku: a sku that equals it must not match. */
   productIs: 'sku or addonId' | 'addonId';
-  /** Every host the add-on sent, normalised; the API sends one, the legacy protocol one per storefront. */
-  domains: readonly NormalizedDomain[];
+  /** Every storefront the add-on sent, normalised; the API sends one, the legacy protocol one per company. */
+  storefronts: readonly StorefrontHosts[];
   versionAsked: boolean;
 }
 
@@ -59,18 +69,19 @@ export type VerificationDecision =
  * 2. none of them is of the product named (sku or addonId) → PRODUCT_MISMATCH; among several, the one that is
  *    of the product is the license verified;
  * 3. revoked → REVOKED; 4. suspended → SUSPENDED;
- * 5. no host sent, any host invalid, or public hosts not bound that the free slots cannot all take →
- *    DOMAIN_MISMATCH (development hosts need no slot);
+ * 5. no storefront sent, or one that is not covered → DOMAIN_MISMATCH. A storefront is covered when its host
+ *    is a development host, or it or one of its aliases is bound; otherwise its public host needs a free slot,
+ *    and the free slots must take every such host (an invalid host not covered by an alias never verifies);
  * 6. a version asked whose release came after `updatesUntil` and is not a security fix → VERSION_NOT_COVERED
  *    (a version the catalog does not know is not refused: the add-on could send none at all);
- * 7. VALID, binding the new public hosts.
+ * 7. VALID, binding the storefronts' new public hosts (never an alias).
  * So an answer never binds a domain when it is not VALID.
  */
 export function decideVerification({
   candidates,
   product,
   productIs,
-  domains,
+  storefronts,
   versionAsked,
 }: VerificationInput): VerificationDecision {
   const keyed = candidates.filter((candidate) => candidate.status !== 'pending');
@@ -82,7 +93,7 @@ export function decideVerification({
   if (license === undefined) return { code: 'PRODUCT_MISMATCH', license: keyed[0] };
   if (license.status === 'revoked') return { code: 'REVOKED', license };
   if (license.status === 'suspended') return { code: 'SUSPENDED', license };
-  const bind = domainsToBind(license, domains);
+  const bind = domainsToBind(license, storefronts);
   if (bind === undefined) return { code: 'DOMAIN_MISMATCH', license };
   if (versionAsked && !isVersionCovered(license.release, license.updatesUntil)) {
     return { code: 'VERSION_NOT_COVERED', license };
@@ -90,15 +101,17 @@ export function decideVerification({
   return { code: 'VALID', license, bind };
 }
 
-/** The public domains to bind for `domains` to verify, or undefined when they cannot all verify. */
-function domainsToBind(license: LicenseFacts, domains: readonly NormalizedDomain[]): string[] | undefined {
-  if (domains.length === 0) return undefined;
-  const publicDomains: string[] = [];
-  for (const domain of domains) {
-    if (domain.kind === 'invalid') return undefined;
-    if (domain.kind === 'public') publicDomains.push(domain.domain);
+/** The public domains to bind for every storefront to be covered, or undefined when they cannot all be. */
+function domainsToBind(license: LicenseFacts, storefronts: readonly StorefrontHosts[]): string[] | undefined {
+  if (storefronts.length === 0) return undefined;
+  const isBound = (host: NormalizedDomain) => host.kind === 'public' && license.domains.includes(host.domain);
+  const needSlots: string[] = [];
+  for (const { host, aliases } of storefronts) {
+    if (host.kind === 'development' || isBound(host) || aliases.some(isBound)) continue;
+    if (host.kind === 'invalid') return undefined;
+    needSlots.push(host.domain);
   }
-  const plan = planBinding(license.domains, publicDomains, license.storefronts);
+  const plan = planBinding(license.domains, needSlots, license.storefronts);
   return plan.kind === 'bind' ? plan.domains : undefined;
 }
 

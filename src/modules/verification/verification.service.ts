@@ -7,7 +7,7 @@ import { DomainBindingService } from '../domains/domain-binding.service';
 import { Actor } from '../history/actor';
 import { normalizeLicenseKey } from '../licenses/license-key';
 import { LicensesRepository } from '../licenses/licenses.repository';
-import { installationReport } from './installation-report';
+import { installationReport, StoreTelemetry } from './installation-report';
 import { VerificationChannel } from './installation.entity';
 import { InstallationReports } from './installation-reports';
 import { buildTokenClaims } from './license-token.rules';
@@ -27,10 +27,16 @@ import {
 
 export type { PublicLicense, VerificationChannel, VerificationCode };
 
+/** A storefront as sent: its host or URL, and other addresses of the same storefront (see StorefrontHosts). */
+export interface SentStorefront {
+  host: string;
+  aliases: string[];
+}
+
 export interface VerificationRequest {
   licenseKey: string;
-  /** Raw hosts or URLs as sent: the API sends one, the legacy protocol several. */
-  domains: string[];
+  /** As sent: the API sends one storefront without aliases, the legacy protocol one per company. */
+  storefronts: SentStorefront[];
   /** The product's sku or its CS-Cart addonId. */
   product: string;
   version?: string;
@@ -41,7 +47,17 @@ export interface VerificationRequest {
   channel: VerificationChannel;
   /** The legacy protocol's `dispatch`, kept in installation reports and as the binding actor's name. */
   dispatch?: string;
+  /** The rest of what the legacy add-ons tell about the store, for the installation report. */
+  telemetry?: StoreTelemetry;
+  /**
+   * False for a check the add-on sends while its admin switches it off (`addon_status: "D"`): decided and
+   * answered as usual, but a first activation binds nothing, so a store that is leaving takes no slot.
+   */
+  mayBind?: boolean;
 }
+
+/** A legacy report that carries no license key (`check_license` on install or a state change). */
+export type KeylessReport = Omit<VerificationRequest, 'licenseKey' | 'nonce' | 'mayBind'>;
 
 export interface VerificationResult {
   valid: boolean;
@@ -93,16 +109,20 @@ export class VerificationService {
     const keyLookup = normalizeLicenseKey(request.licenseKey);
     this.limiter.consume(request.clientIp, keyLookup);
     const version = request.version ?? null;
-    const hosts = request.domains.map((sent) => ({ sent, normalized: this.normalizer.normalize(sent) }));
+    const hosts = this.storefrontHosts(request);
+    const storefronts = request.storefronts.map((storefront, index) => ({
+      host: hosts[index].normalized,
+      aliases: storefront.aliases.map((alias) => this.normalizer.normalize(alias)),
+    }));
     const input = (candidates: LicenseFacts[]): VerificationInput => ({
       candidates,
       product: request.product,
       productIs: request.channel === 'legacy' ? 'addonId' : 'sku or addonId',
-      domains: hosts.map((host) => host.normalized),
+      storefronts,
       versionAsked: version !== null,
     });
     let decision = decideVerification(input(await this.repository.licenseFacts(keyLookup, version)));
-    if (decision.code === 'VALID' && decision.bind.length > 0) {
+    if (decision.code === 'VALID' && decision.bind.length > 0 && request.mayBind !== false) {
       const licenseId = decision.license.id;
       // First activation: decide again on what the locked license holds now, and bind only if still VALID.
       decision = await this.transactions.run(async (manager) => {
@@ -119,15 +139,28 @@ export class VerificationService {
     const now = this.clock.now();
     const result = this.answer(decision, request.nonce, now);
     this.metrics.verified(result.code, request.channel);
-    const report = installationReport({
-      ...request,
-      licenseId: decision.code === 'NOT_FOUND' ? null : decision.license.id,
-      hosts,
-      code: result.code,
-      seenAt: now,
-    });
-    this.installationReports.record(report);
+    this.report(request, decision.code === 'NOT_FOUND' ? null : decision.license.id, result.code, now);
     return result;
+  }
+
+  /**
+   * A report without a key: counted against the address's rate limit (throws RATE_LIMITED as verify does) and
+   * kept as an unknown key's report is, under no license.
+   */
+  recordKeylessReport(request: KeylessReport): void {
+    this.limiter.consume(request.clientIp, undefined);
+    this.metrics.verified('NOT_FOUND', request.channel);
+    this.report(request, null, 'NOT_FOUND', this.clock.now());
+  }
+
+  private storefrontHosts(request: Pick<VerificationRequest, 'storefronts'>) {
+    return request.storefronts.map(({ host }) => ({ sent: host, normalized: this.normalizer.normalize(host) }));
+  }
+
+  /** The installation report of a check: one row per storefront host (an alias is no installation of its own). */
+  private report(request: KeylessReport, licenseId: string | null, code: VerificationCode, seenAt: Date): void {
+    const hosts = this.storefrontHosts(request);
+    this.installationReports.record(installationReport({ ...request, licenseId, hosts, code, seenAt }));
   }
 
   private answer(decision: VerificationDecision, nonce: string | undefined, now: Date): VerificationResult {

@@ -60,4 +60,18 @@ export class ListLicensesQueryDto extends PageQueryDto {
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdue?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Shared keys at a glance: only licenses checked in the last 30 days from more distinct public hosts than ' +
+      'they have storefronts, each with `checkedFromHosts`. Development hosts do not count, and a secure address ' +
+      "on a hoster's host counts as its storefront. To act on one, open GET /v1/licenses/{id}/installations to " +
+      'see the hosts, products, versions and admin networks; a license shared on purpose gets more storefronts ' +
+      '(POST /v1/licenses/{id}/storefronts), a leaked key is suspended (POST /v1/licenses/{id}/suspend) until the ' +
+      'customer answers, and revoked if it was resold.',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  sharedSuspected?: boolean;
 }

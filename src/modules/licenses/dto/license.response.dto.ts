@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LICENSE_STATUSES, LicenseStatus } from '../license.entity';
 
 export class LicenseResponseDto {
@@ -72,6 +72,14 @@ export class LicenseResponseDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   deliveredAt: string | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    example: 3,
+    description: 'Only in `sharedSuspected=true` lists: distinct public hosts it was checked from in the last 30 days.',
+  })
+  checkedFromHosts?: number;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;

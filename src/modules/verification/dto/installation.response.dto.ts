@@ -21,6 +21,50 @@ export class InstallationResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'ULTIMATE' })
   edition: string | null;
 
+  @ApiProperty({ type: String, nullable: true, example: 'EN', description: 'Legacy checks: the store language.' })
+  language: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '', description: 'Legacy checks: CS-Cart product status.' })
+  productStatus: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'RU', description: 'Legacy checks: CS-Cart build.' })
+  productBuild: string | null;
+
+  @ApiProperty({ type: Boolean, nullable: true, example: true, description: 'Legacy checks: https enabled.' })
+  httpsEnabled: boolean | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'shop.example.com',
+    description: "Legacy checks: the host of the admin panel's URL (never the URL).",
+  })
+  adminHost: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'shop.example.com',
+    description: 'Legacy checks: the store host the store reports.',
+  })
+  storeHost: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'A',
+    description: 'Legacy checks: `A` the add-on is active, `D` it is being switched off (such a check binds nothing).',
+  })
+  addonStatus: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '203.0.113.0/24',
+    description: "Legacy checks: the network (/24, /48) of the admin's browser address as the store saw it.",
+  })
+  adminNetwork: string | null;
+
   @ApiProperty({ example: '203.0.113.7', description: 'The address the last check came from.' })
   clientIp: string;
 

@@ -9,6 +9,7 @@ import {
   MAX_REQUEST_LENGTH,
   phpUrlDecode,
 } from './legacy-request';
+import type { SentStorefront } from '../verification.service';
 
 const DISPATCH = 'check_license_20.check';
 const BASE = { license: 'CP-7K3QH-2M9XD-V4T8R-0B6WZ-NQ5JE', addon: 'cp_power_scroll_pagination' };
@@ -20,8 +21,11 @@ function decoded(data: unknown, dispatch: unknown = DISPATCH): LegacyCheck {
   return result.check;
 }
 
-function refusal(request: unknown): string {
-  const result = decodeLegacyRequest(DISPATCH, request);
+const hostsOf = (check: LegacyCheck) => check.storefronts.map((storefront) => storefront.host);
+const alone = (host: string): SentStorefront => ({ host, aliases: [] });
+
+function refusal(request: unknown, dispatch: unknown = DISPATCH): string {
+  const result = decodeLegacyRequest(dispatch, request);
   if (result.ok) throw new Error('expected a refusal');
   return result.reason;
 }
@@ -67,7 +71,7 @@ describe('decodeRequestText', () => {
 });
 
 describe('decodeLegacyRequest', () => {
-  it('decodes what check_license_20.check sends: every storefront of every company, de-duplicated', () => {
+  it('decodes what check_license_20.check sends: one storefront per company, its secure address an alias', () => {
     const check = decoded({
       ...BASE,
       companies: [
@@ -87,46 +91,93 @@ describe('decodeLegacyRequest', () => {
       dispatch: DISPATCH,
       licenseKey: BASE.license,
       product: BASE.addon,
-      domains: ['shop.example.com', 'secure.example.net', 'second.example.org'],
+      storefronts: [
+        { host: 'shop.example.com', aliases: ['secure.example.net'] },
+        { host: 'second.example.org', aliases: [] },
+      ],
       platformVersion: '4.4.3',
       edition: 'ULTIMATE',
+      telemetry: {
+        productBuild: 'RU',
+        storeHost: 'http://ignored.example.com/',
+        addonStatus: 'A',
+        adminIp: '203.0.113.7',
+      },
+      mayBind: true,
     });
   });
 
+  it('keeps every field of a full check_license_20 request, and binds nothing while the add-on is switched off', () => {
+    const check = decoded({
+      ...BASE,
+      companies: [{ storefront: 'single-shop.com', secure_storefront: 'secure.hoster-ssl.net/single-shop' }],
+      addon_status: 'D',
+      ver: '4.11.2',
+      edition: 'ULTIMATE',
+      lang: 'en',
+      product_status: '',
+      product_build: 'RU',
+      store_uri: 'http://single-shop.com/',
+      secure_store_uri: 'https://secure.hoster-ssl.net/single-shop/',
+      store_host: 'single-shop.com',
+      store_ip: '203.0.113.7',
+      https_enabled: 'Y',
+      admin_uri: 'http://single-shop.com/admin.php?dispatch=addons.manage',
+    });
+    expect(check.storefronts).toEqual([{ host: 'single-shop.com', aliases: ['secure.hoster-ssl.net/single-shop'] }]);
+    expect(check.mayBind).toBe(false);
+    expect(check.telemetry).toEqual({
+      language: 'en',
+      productBuild: 'RU',
+      httpsEnabled: 'Y',
+      adminUri: 'http://single-shop.com/admin.php?dispatch=addons.manage',
+      storeHost: 'single-shop.com',
+      addonStatus: 'D',
+      adminIp: '203.0.113.7',
+    });
+  });
+
+  it('takes check_license without a key as a report; every other dispatch needs one', () => {
+    const report = { addon: BASE.addon, store_uri: 'http://shop.example.com/' };
+    expect(decoded(report, 'check_license').licenseKey).toBeUndefined();
+    expect(refusal(encoded(report), 'check_license_20.check')).toBe('license missing or not a string');
+    expect(refusal(encoded({ ...report, license: 7 }), 'check_license')).toBe('license missing or not a string');
+  });
+
   it('reads the URL a Multi-Vendor store sends as its one storefront', () => {
-    expect(decoded({ ...BASE, companies: [{ storefront: 'http://mv.example.com/' }] }).domains).toEqual([
-      'http://mv.example.com/',
+    expect(decoded({ ...BASE, companies: [{ storefront: 'http://mv.example.com/' }] }).storefronts).toEqual([
+      { host: 'http://mv.example.com/', aliases: [] },
     ]);
   });
 
   it('takes companies that PHP encoded as an object (keys not 0…n-1)', () => {
     const companies = { '0': { storefront: 'a.example.com' }, '2': { storefront: 'b.example.com' } };
-    expect(decoded({ ...BASE, companies }).domains).toEqual(['a.example.com', 'b.example.com']);
+    expect(hostsOf(decoded({ ...BASE, companies }))).toEqual(['a.example.com', 'b.example.com']);
   });
 
-  it.each<[string, Record<string, unknown>, string[]]>([
+  it.each<[string, Record<string, unknown>, SentStorefront[]]>([
     [
       'store_uri and store_host',
       { store_uri: 'http://example.com/', store_host: 'www.example.com' },
-      ['http://example.com/'],
+      [{ host: 'http://example.com/', aliases: [] }],
     ],
     [
-      'both, different',
+      'both, different: one store, the host an alias',
       { store_uri: 'http://a.example.com/', store_host: 'b.example.com' },
-      ['http://a.example.com/', 'b.example.com'],
+      [{ host: 'http://a.example.com/', aliases: ['b.example.com'] }],
     ],
     [
-      'store_uri, not secure_store_uri',
+      'store_uri, secure_store_uri on a hoster: an alias',
       { store_uri: 'http://a.example.com/', secure_store_uri: 'https://ssl.host.net/a/' },
-      ['http://a.example.com/'],
+      [{ host: 'http://a.example.com/', aliases: ['https://ssl.host.net/a/'] }],
     ],
-    ['secure_store_uri alone', { secure_store_uri: 'https://a.example.com/' }, ['https://a.example.com/']],
-    ['an empty companies list', { companies: [], store_host: 'a.example.com' }, ['a.example.com']],
-    ['companies null', { companies: null, store_host: 'a.example.com' }, ['a.example.com']],
-    ['a development host', { store_uri: 'http://localhost:8080/cscart/' }, ['http://localhost:8080/cscart/']],
-    ['an invalid host, kept for the verification to refuse', { store_host: 'intranet' }, ['intranet']],
-  ])('without companies: %s', (_name, fields, domains) => {
-    expect(decoded({ ...BASE, ...fields }).domains).toEqual(domains);
+    ['secure_store_uri alone', { secure_store_uri: 'https://a.example.com/' }, [alone('https://a.example.com/')]],
+    ['an empty companies list', { companies: [], store_host: 'a.example.com' }, [alone('a.example.com')]],
+    ['companies null', { companies: null, store_host: 'a.example.com' }, [alone('a.example.com')]],
+    ['a development host', { store_uri: 'http://localhost:8080/cscart/' }, [alone('http://localhost:8080/cscart/')]],
+    ['an invalid host, kept for the verification to refuse', { store_host: 'intranet' }, [alone('intranet')]],
+  ])('without companies: %s', (_name, fields, storefronts) => {
+    expect(decoded({ ...BASE, ...fields }).storefronts).toEqual(storefronts);
   });
 
   it.each(['check_license_20.check', 'check_license.check_status', 'check_license.check_status_pre', 'check_license'])(
@@ -214,13 +265,13 @@ describe('decodeLegacyRequest', () => {
   it(`refuses more than ${MAX_DOMAINS} distinct storefront hosts`, () => {
     const companies = Array.from({ length: MAX_DOMAINS + 1 }, (_, i) => ({ storefront: `s${i}.example.com` }));
     expect(refusal(encoded({ ...BASE, companies }))).toBe('too many storefront hosts');
-    expect(decoded({ ...BASE, companies: companies.slice(1) }).domains).toHaveLength(MAX_DOMAINS);
+    expect(decoded({ ...BASE, companies: companies.slice(1) }).storefronts).toHaveLength(MAX_DOMAINS);
   });
 
   it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels, wherever the depth is`, () => {
     const nest = (levels: number): unknown => (levels === 0 ? 1 : [nest(levels - 1)]);
     const data = (levels: number) => ({ ...BASE, store_host: 'example.com', extra: nest(levels) });
-    expect(decoded(data(MAX_JSON_DEPTH - 1)).domains).toEqual(['example.com']);
+    expect(hostsOf(decoded(data(MAX_JSON_DEPTH - 1)))).toEqual(['example.com']);
     expect(refusal(encoded(data(MAX_JSON_DEPTH)))).toBe('request nested too deeply');
     expect(refusal('{"license":"k","addon":"a","x":' + '['.repeat(20000) + ']'.repeat(20000) + '}')).toBe(
       'request nested too deeply',

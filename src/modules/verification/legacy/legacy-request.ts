@@ -1,6 +1,7 @@
 import { normalizeDomain } from '../../../common/domain-names/normalize-domain';
 import { exceedsDepth } from '../../../common/http/json-depth';
-import type { VerificationRequest } from '../verification.service';
+import type { StoreTelemetry } from '../installation-report';
+import type { SentStorefront, VerificationRequest } from '../verification.service';
 
 /** The `dispatch` values installed add-ons send (docs: legacy-addon-protocol.md). */
 export const LEGACY_DISPATCHES = [
@@ -11,8 +12,15 @@ export const LEGACY_DISPATCHES = [
 ] as const;
 export type LegacyDispatch = (typeof LEGACY_DISPATCHES)[number];
 
-/** A decoded legacy check: a verification request but for what only the transport knows (the client address). */
-export type LegacyCheck = Omit<VerificationRequest, 'clientIp'> & { dispatch: LegacyDispatch; channel: 'legacy' };
+/**
+ * A decoded legacy check: a verification request but for what only the transport knows (the client address).
+ * `licenseKey` is undefined only for `check_license`, a report that never sends one.
+ */
+export type LegacyCheck = Omit<VerificationRequest, 'clientIp' | 'licenseKey'> & {
+  licenseKey: string | undefined;
+  dispatch: LegacyDispatch;
+  channel: 'legacy';
+};
 
 export type LegacyDecoding = { ok: true; check: LegacyCheck } | { ok: false; reason: string };
 
@@ -26,6 +34,8 @@ export const MAX_DOMAINS = 20;
 const MAX_KEY_LENGTH = 256;
 const MAX_ADDON_LENGTH = 128;
 const MAX_TELEMETRY_LENGTH = 64;
+/** A URL is kept only for its host, which may take up to 253 characters. */
+const MAX_URI_LENGTH = 512;
 
 /**
  * Decodes the `dispatch` query parameter and the `request` parameter (already form-decoded once by the HTTP
@@ -47,14 +57,17 @@ export function decodeLegacyRequest(dispatch: unknown, request: unknown): Legacy
   if (exceedsDepth(data, MAX_JSON_DEPTH)) return fail('request nested too deeply');
 
   const license = requiredString(data.license, MAX_KEY_LENGTH);
-  if (license === undefined) return fail('license missing or not a string');
+  // check_license reports an install or a state change and never sends a key; it is recorded all the same.
+  if (license === undefined && (dispatch !== 'check_license' || data.license !== undefined)) {
+    return fail('license missing or not a string');
+  }
   const addon = requiredString(data.addon, MAX_ADDON_LENGTH);
   if (addon === undefined) return fail('addon missing or not a string');
-  const hosts = storefrontHosts(data);
-  if (typeof hosts === 'string') return fail(hosts);
-  const domains = distinctDomains(hosts);
-  if (domains.length === 0) return fail('no storefront host');
-  if (domains.length > MAX_DOMAINS) return fail('too many storefront hosts');
+  const sent = sentStorefronts(data);
+  if (typeof sent === 'string') return fail(sent);
+  const storefronts = distinctStorefronts(sent);
+  if (storefronts.length === 0) return fail('no storefront host');
+  if (storefronts.length > MAX_DOMAINS) return fail('too many storefront hosts');
 
   return {
     ok: true,
@@ -63,11 +76,28 @@ export function decodeLegacyRequest(dispatch: unknown, request: unknown): Legacy
       dispatch,
       licenseKey: license,
       product: addon,
-      domains,
+      storefronts,
       platformVersion: telemetry(data.ver),
       edition: telemetry(data.edition),
+      telemetry: storeTelemetry(data),
+      mayBind: data.addon_status !== 'D',
     },
   };
+}
+
+/** What the add-ons send about the store, kept in the installation report (see StoreTelemetry). */
+function storeTelemetry(data: Record<string, unknown>): StoreTelemetry {
+  const fields: StoreTelemetry = {
+    language: telemetry(data.lang),
+    productStatus: telemetry(data.product_status),
+    productBuild: telemetry(data.product_build),
+    httpsEnabled: telemetry(data.https_enabled),
+    adminUri: telemetry(data.admin_uri, MAX_URI_LENGTH),
+    storeHost: telemetry(data.store_host, MAX_URI_LENGTH) ?? telemetry(data.store_uri, MAX_URI_LENGTH),
+    addonStatus: telemetry(data.addon_status),
+    adminIp: telemetry(data.store_ip),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
 export function isLegacyDispatch(value: unknown): value is LegacyDispatch {
@@ -111,35 +141,39 @@ export function phpUrlDecode(value: string): string | undefined {
 }
 
 /**
- * The hosts to check: every `storefront` and `secure_storefront` of `companies` (a Multi-Vendor store sends
- * one `{storefront: "http://example.com/"}`); without companies, `store_uri` and `store_host` as the protocol
- * says, and `secure_store_uri` only when neither is there. Empty values are skipped; a value of the wrong
- * type is an error (a string saying which).
+ * The storefronts to check, each with the other addresses of the same storefront as aliases: every company of
+ * `companies`, its `storefront` with its `secure_storefront` as alias (a Multi-Vendor store sends one
+ * `{storefront: "http://example.com/"}`; a company with only a secure address is that storefront). Without
+ * companies, the store itself: `store_uri`, else `store_host`, else `secure_store_uri`, the others its aliases.
+ * So one store is the same storefront whichever dispatch it calls. Empty values are skipped; a value of the
+ * wrong type is an error (a string saying which).
  */
-function storefrontHosts(data: Record<string, unknown>): string[] | string {
+function sentStorefronts(data: Record<string, unknown>): SentStorefront[] | string {
   const companies = companyList(data.companies);
   if (typeof companies === 'string') return companies;
-  const hosts: string[] = [];
+  const storefronts: SentStorefront[] = [];
   for (const company of companies) {
     if (!isPlainObject(company)) return 'a company is not an object';
-    for (const field of ['storefront', 'secure_storefront']) {
-      const host = optionalString(company[field]);
-      if (host === null) return `company ${field} is not a string`;
-      if (host !== undefined) hosts.push(host);
-    }
+    const addresses = presentStrings(company, ['storefront', 'secure_storefront'], 'company ');
+    if (typeof addresses === 'string') return addresses;
+    if (addresses.length > 0) storefronts.push({ host: addresses[0], aliases: addresses.slice(1) });
   }
   // Companies whose storefronts are all empty say nothing: fall back to the store's own URI, as without them.
-  if (hosts.length > 0) return hosts;
-  const primary: string[] = [];
-  for (const field of ['store_uri', 'store_host']) {
-    const host = optionalString(data[field]);
-    if (host === null) return `${field} is not a string`;
-    if (host !== undefined) primary.push(host);
+  if (storefronts.length > 0) return storefronts;
+  const store = presentStrings(data, ['store_uri', 'store_host', 'secure_store_uri'], '');
+  if (typeof store === 'string') return store;
+  return store.length === 0 ? [] : [{ host: store[0], aliases: store.slice(1) }];
+}
+
+/** The non-empty strings of `fields`, in their order; a string naming the first field of another type. */
+function presentStrings(data: Record<string, unknown>, fields: string[], label: string): string[] | string {
+  const present: string[] = [];
+  for (const field of fields) {
+    const value = optionalString(data[field]);
+    if (value === null) return `${label}${field} is not a string`;
+    if (value !== undefined) present.push(value);
   }
-  if (primary.length > 0) return primary;
-  const secure = optionalString(data.secure_store_uri);
-  if (secure === null) return 'secure_store_uri is not a string';
-  return secure === undefined ? [] : [secure];
+  return present;
 }
 
 /**
@@ -153,23 +187,28 @@ function companyList(value: unknown): unknown[] | string {
 }
 
 /**
- * One raw value per domain, in the order sent: `shop.example.com`, `https://www.shop.example.com/` and
- * `shop.example.com/store2` are one storefront domain. Invalid values are kept (by their text) for the
- * verification to refuse.
+ * One storefront per domain, in the order sent: `shop.example.com`, `https://www.shop.example.com/` and
+ * `shop.example.com/store2` are one storefront domain, whose aliases are gathered (none of them the domain
+ * itself). Invalid values are kept (by their text) for the verification to refuse.
  */
-function distinctDomains(hosts: string[]): string[] {
-  const byDomain = new Map<string, string>();
-  for (const host of hosts) {
-    const normalized = normalizeDomain(host);
-    const key =
-      normalized.kind === 'public'
-        ? normalized.domain
-        : normalized.kind === 'development'
-          ? normalized.host
-          : `invalid:${host.toLowerCase()}`;
-    if (!byDomain.has(key)) byDomain.set(key, host);
+function distinctStorefronts(sent: SentStorefront[]): SentStorefront[] {
+  const byDomain = new Map<string, { host: string; aliases: Map<string, string> }>();
+  for (const { host, aliases } of sent) {
+    const key = domainKey(host);
+    const storefront = byDomain.get(key) ?? { host, aliases: new Map<string, string>() };
+    byDomain.set(key, storefront);
+    for (const alias of aliases) {
+      const aliasKey = domainKey(alias);
+      if (aliasKey !== key && !storefront.aliases.has(aliasKey)) storefront.aliases.set(aliasKey, alias);
+    }
   }
-  return [...byDomain.values()];
+  return [...byDomain.values()].map(({ host, aliases }) => ({ host, aliases: [...aliases.values()] }));
+}
+
+function domainKey(host: string): string {
+  const normalized = normalizeDomain(host);
+  if (normalized.kind === 'public') return normalized.domain;
+  return normalized.kind === 'development' ? normalized.host : `invalid:${host.toLowerCase()}`;
 }
 
 function fail(reason: string): LegacyDecoding {
@@ -199,8 +238,8 @@ function optionalString(value: unknown): string | undefined | null {
 }
 
 /** Telemetry is kept when it is a short string and otherwise ignored: it decides nothing. */
-function telemetry(value: unknown): string | undefined {
+function telemetry(value: unknown, maxLength = MAX_TELEMETRY_LENGTH): string | undefined {
   if (typeof value !== 'string' || CONTROL_CHARACTER.test(value)) return undefined;
   const trimmed = value.trim();
-  return trimmed.length > 0 ? trimmed.slice(0, MAX_TELEMETRY_LENGTH) : undefined;
+  return trimmed.length > 0 ? trimmed.slice(0, maxLength) : undefined;
 }

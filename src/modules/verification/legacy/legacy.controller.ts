@@ -83,6 +83,9 @@ function ApiLegacyCheck(method: 'GET' | 'POST'): MethodDecorator {
  * `/index.php?dispatch=…`: the license check of the add-ons already in the field (legacy-addon-protocol.md).
  * Like the CS-Cart site it replaces (PHP's `$_REQUEST`), a POST also finds a parameter in the other place.
  */
+/** The detail of the answer to `check_license` without a key, which the add-on ignores. */
+const KEYLESS_REPORT = 'no license key was sent; the report was recorded';
+
 @ApiTags('Legacy add-on protocol')
 @Controller('index.php')
 @Public()
@@ -122,18 +125,33 @@ export class LegacyController {
    */
   private async check(dispatch: unknown, request: unknown, ip: string | undefined): Promise<HttpResult<string>> {
     const decoded = decodeLegacyRequest(dispatch, request);
-    if (!decoded.ok) return new HttpResult(200, legacyResponseXml('BAD_REQUEST', decoded.reason));
+    if (!decoded.ok) return this.answer(200, 'BAD_REQUEST', decoded.reason);
+    const { licenseKey, ...check } = decoded.check;
+    const clientIp = ip ?? 'unknown';
     try {
-      const result = await this.verification.verify({ ...decoded.check, clientIp: ip ?? 'unknown' });
+      if (licenseKey === undefined) {
+        this.verification.recordKeylessReport({ ...check, clientIp });
+        return new HttpResult(200, legacyResponseXml('NOT_FOUND', KEYLESS_REPORT));
+      }
+      const result = await this.verification.verify({ ...check, licenseKey, clientIp });
       return new HttpResult(200, legacyResponseXml(result.code));
     } catch (error) {
       if (isDatabaseUnavailable(error)) return this.failOpen(error);
       if (!(error instanceof DomainError) || error.code !== 'RATE_LIMITED') throw error;
       // 429 as for the verify API, with an answer the add-on can read: it sees FALSE.
-      return new HttpResult(429, legacyResponseXml('RATE_LIMITED'), {
-        'Retry-After': String(error.extra.retryAfterSeconds),
-      });
+      return this.answer(429, 'RATE_LIMITED', undefined, { 'Retry-After': String(error.extra.retryAfterSeconds) });
     }
+  }
+
+  /** An answer the verification did not count itself (malformed, rate-limited): counted here, by its code. */
+  private answer(
+    status: number,
+    code: 'BAD_REQUEST' | 'RATE_LIMITED',
+    detail?: string,
+    headers: Record<string, string> = {},
+  ): HttpResult<string> {
+    this.metrics.verified(code, 'legacy');
+    return new HttpResult(status, legacyResponseXml(code, detail), headers);
   }
 
   /**
