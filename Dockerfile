@@ -4,8 +4,9 @@
 # NODE_ENV=production demands JWT_SECRET, API_KEY_SECRET and LICENSE_SIGNING_KEY (see README). Without
 # DATABASE_URL the service runs its embedded PostgreSQL server on DATA_DIR: mount a volume there.
 #
-# Node 20, the version the test suite runs on (see README: Node 20 is past its end of life; move both together).
-ARG NODE_IMAGE=node:20-slim
+# Node 24, the current LTS line; CI runs the test suite on Node 24 too (.ci/run). Node 20 is past its end of
+# life and some dependencies need Node 22.13 or later (package.json `engines`).
+ARG NODE_IMAGE=node:24-slim
 
 # ---- build: the whole toolchain, compiles src/ and migrations/ to dist/ ----
 FROM ${NODE_IMAGE} AS build

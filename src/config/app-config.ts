@@ -20,6 +20,11 @@ export interface AppConfig {
     poolSize: number;
   };
   logLevel: LogLevel;
+  /**
+   * `json`: one JSON object per line, for machines (the default when standard output is not a terminal).
+   * `pretty`: coloured lines for a person at a terminal. Absent: `json`.
+   */
+  logFormat?: LogFormat;
   auth: {
     jwtSecret: string;
     jwtExpiresInSeconds: number;
@@ -70,6 +75,9 @@ export interface WebhooksConfig {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Nest injection token for {@link AppConfig}. */
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppConfig } from './app-config';
-import { completeConfig, ConfigDraft, parseConfig, SecretValues } from './parse-config';
+import { completeConfig, ConfigDraft, parseConfig, ProcessFacts, SecretValues } from './parse-config';
 
 export interface LoadedConfig {
   config: AppConfig;
@@ -18,8 +18,12 @@ export const DEVELOPMENT_SECRETS_FILE = 'dev-secrets.json';
  * Reads the environment; outside production, fills in the secrets it lacks from
  * `DATA_DIR/dev-secrets.json`, generating that file once so restarts keep tokens and keys valid.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): LoadedConfig {
-  const draft = parseConfig(env, cwd);
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+  facts: ProcessFacts = { stdoutIsTerminal: process.stdout.isTTY === true },
+): LoadedConfig {
+  const draft = parseConfig(env, cwd, facts);
   if (draft.environment === 'production') return { config: completeConfig(draft, {}), generatedNow: [] };
 
   const file = path.join(draft.dataDir, DEVELOPMENT_SECRETS_FILE);

@@ -39,9 +39,21 @@ describe('parseConfig', () => {
       dataDir: '/srv/licensor/var',
       database: { url: undefined, poolSize: 10 },
       logLevel: 'info',
+      logFormat: 'json',
       business: { holidayCountry: 'RU', timezone: 'Europe/Moscow' },
     });
     expect(config.auth.jwtExpiresInSeconds).toBe(900);
+  });
+
+  it.each([
+    [{}, false, 'json'],
+    [{}, true, 'pretty'],
+    [{ LOG_FORMAT: 'json' }, true, 'json'],
+    [{ LOG_FORMAT: 'pretty' }, false, 'pretty'],
+    [{ LOG_FORMAT: ' Pretty ' }, false, 'pretty'],
+    [{ LOG_FORMAT: '' }, true, 'pretty'],
+  ])('chooses the log format from %p, standard output a terminal: %p → %p', (env, stdoutIsTerminal, logFormat) => {
+    expect(parseConfig(env, '/', { stdoutIsTerminal }).logFormat).toBe(logFormat);
   });
 
   it('reads every setting it is given', () => {
@@ -79,6 +91,7 @@ describe('parseConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV must be one of development, test, production; it is "staging".'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a PostgreSQL URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ LOG_FORMAT: 'text' }, 'LOG_FORMAT must be one of json, pretty; it is "text".'],
     [{ JWT_SECRET: 'changeme' }, 'JWT_SECRET must be a random value of at least 32 characters'],
     [{ API_KEY_SECRET: 'short' }, 'API_KEY_SECRET must be a random value of at least 32 characters'],
     [{ LICENSE_SIGNING_KEY: 'not a pem' }, 'LICENSE_SIGNING_KEY must be a PEM private key'],
@@ -217,6 +230,11 @@ describe('loadConfig', () => {
     expect(loaded.generatedNow).toEqual(['apiKeySecret', 'signingKeyPem']);
     expect(loaded.config.auth.jwtSecret).toBe(SECRET);
     expect(loaded.config.auth.initialAdmin).toEqual({ email: 'me@example.com', password: 'my-own-password' });
+  });
+
+  it('passes on whether standard output is a terminal, which decides the default log format', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }, '/', { stdoutIsTerminal: true }).config.logFormat).toBe('pretty');
+    expect(loadConfig({ DATA_DIR: dataDir }, '/', { stdoutIsTerminal: false }).config.logFormat).toBe('json');
   });
 
   it('never generates or writes anything in production', () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { isEmail } from 'class-validator';
 import { parseDevelopmentPattern } from '../common/domain-names/normalize-domain';
 import { isKnownHolidayCountry } from '../common/time/business-calendar';
-import { AppConfig, LOG_LEVELS, LogLevel, RuntimeEnvironment } from './app-config';
+import { AppConfig, LOG_FORMATS, LOG_LEVELS, LogFormat, LogLevel, RuntimeEnvironment } from './app-config';
 
 /** Secrets that development may generate when the environment does not give them. */
 export interface SecretValues {
@@ -35,11 +35,22 @@ export class ConfigError extends Error {
 export const MIN_SECRET_LENGTH = 32;
 const PLACEHOLDER_SECRETS = /^(change-?me|changeit|secret|password|test|dev|development|example|x+)$/i;
 
+/** What parseConfig needs to know about the process besides its environment. */
+export interface ProcessFacts {
+  /** Standard output is a terminal (`process.stdout.isTTY`): a person reads the log, so it is pretty by default. */
+  stdoutIsTerminal: boolean;
+}
+
 /**
  * Reads and checks every setting of the environment; collects all problems at once so that a newcomer
- * fixes them in one go. Pure: the caller passes the environment and the working directory.
+ * fixes them in one go. Pure: the caller passes the environment, the working directory and what it knows
+ * of the process (loadConfig passes the real ones).
  */
-export function parseConfig(env: Record<string, string | undefined>, cwd: string): ConfigDraft {
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  cwd: string,
+  facts: ProcessFacts = { stdoutIsTerminal: false },
+): ConfigDraft {
   const problems: string[] = [];
   const text = (name: string): string | undefined => {
     const value = env[name]?.trim();
@@ -73,6 +84,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   const logLevel = text('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; it is "${logLevel}".`);
+  }
+  const logFormat = text('LOG_FORMAT')?.toLowerCase() ?? (facts.stdoutIsTerminal ? 'pretty' : 'json');
+  if (!LOG_FORMATS.includes(logFormat as LogFormat)) {
+    problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}; it is "${logFormat}".`);
   }
 
   const secret = (name: string): string | undefined => {
@@ -166,6 +181,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       poolSize: integer('DATABASE_POOL_SIZE', 10, 1, 100),
     },
     logLevel: logLevel as LogLevel,
+    logFormat: LOG_FORMATS.includes(logFormat as LogFormat) ? (logFormat as LogFormat) : 'json',
     auth: {
       jwtSecret,
       jwtExpiresInSeconds: integer('JWT_EXPIRES_IN_SECONDS', 900, 60, 86_400),

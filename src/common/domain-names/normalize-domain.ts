@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { domainToUnicode } from 'node:url';
 
 /** What a storefront domain given by a customer or an add-on turns out to be. */
 export type NormalizedDomain =
@@ -99,8 +100,20 @@ function parseHost(input: string): ParsedHost {
     if (label.startsWith('-') || label.endsWith('-')) {
       return { kind: 'invalid', reason: `the label "${label}" starts or ends with a hyphen` };
     }
+    if (label.startsWith('xn--') && !isPunycode(label)) {
+      return { kind: 'invalid', reason: `the label "${label}" is not valid punycode` };
+    }
   }
   return { kind: 'name', labels };
+}
+
+/**
+ * Whether an `xn--` label decodes to a Unicode name. Node 20 and 22's URL parser refuses one that does not;
+ * Node 24's (ada 4) keeps it as it is, so the check is made here, the same on every Node.
+ */
+function isPunycode(label: string): boolean {
+  const decoded = domainToUnicode(label);
+  return decoded !== '' && decoded !== label && !decoded.startsWith('xn--');
 }
 
 /** One leading `www.` names the same site, unless it is all there is besides a top-level domain. */

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { stdSerializers, type DestinationStream } from 'pino';
+import { destination as fileDescriptorDestination, stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
+import { isColorSupported, prettyFactory, type MessageFormatFunc } from 'pino-pretty';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { matchedRoutePath, routeLabel } from '../metrics/route-label';
 
@@ -19,8 +20,9 @@ export function requestIdOf(request: IncomingMessage, response: ServerResponse):
 }
 
 /**
- * Where the log lines go. `null` (the default) is pino's own destination, standard output; tests bind a
- * stream of their own to read what was logged (`overrideProvider(LOG_DESTINATION)`).
+ * Where the log lines go. `null` (the default) is standard output, as JSON lines or, with `LOG_FORMAT=pretty`,
+ * as {@link prettyLogStream}; tests bind a stream of their own to read what was logged
+ * (`overrideProvider(LOG_DESTINATION)`), which always receives JSON lines.
  *
  * nestjs-pino keeps one pino-http instance per process, built by the first app that logs: a second app in
  * the same process (a second `createTestApp` in one test file) writes to the first one's destination at
@@ -48,9 +50,50 @@ function withRoute(request: IncomingMessage, _response: ServerResponse, fields: 
 }
 
 /**
- * JSON logs through pino, one line per request and the request id on every line written while serving it.
- * Requests are logged by method and route template, without their URL and headers, since those carry license
- * keys (the legacy protocol sends them in the URL), API keys and tokens.
+ * One line of the pretty log: `[context] message`, a request's method, route, status and duration, its id.
+ * The fields shown here are left out of the object pino-pretty prints after the message.
+ */
+const prettyMessage: MessageFormatFunc = (log, messageKey, _levelLabel, { colors }) => {
+  const context = typeof log.context === 'string' ? colors.yellow(`[${log.context}] `) : '';
+  const request = log.req as { id?: string; method?: string } | undefined;
+  const response = log.res as { statusCode?: number } | undefined;
+  const text = log[messageKey];
+  let message = typeof text === 'string' ? text : (JSON.stringify(text) ?? '');
+  if (typeof log.responseTime === 'number' && response !== undefined) {
+    message += `: ${request?.method} ${String(log.route)} ${response.statusCode} in ${log.responseTime} ms`;
+  }
+  const requestId = request?.id === undefined ? '' : colors.gray(` req=${request.id}`);
+  return `${context}${message}${requestId}`;
+};
+const PRETTY_SHOWN_FIELDS = 'pid,hostname,context,req,res,responseTime,route';
+
+/**
+ * Log lines for a person at a terminal (`LOG_FORMAT=pretty`): local time, level, context and message on one
+ * line, coloured when the terminal supports it; other fields on the same line, an error's stack below.
+ *
+ * pino-pretty runs in this thread as a plain function over each JSON line (its `prettyFactory`), not as a
+ * worker-thread transport: no second thread to start and flush on exit, a message formatter that is a
+ * function, and every line written synchronously, in order with anything else the process prints. Its cost
+ * per line does not matter to a person reading a terminal; machines get JSON.
+ */
+export function prettyLogStream(
+  output: DestinationStream = fileDescriptorDestination({ dest: 1, sync: true }),
+  colorize: boolean = isColorSupported,
+): DestinationStream {
+  const prettify = prettyFactory({
+    colorize,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: PRETTY_SHOWN_FIELDS,
+    messageFormat: prettyMessage,
+    singleLine: true,
+  });
+  return { write: (line: string) => output.write(prettify(line)) };
+}
+
+/**
+ * JSON logs through pino (pretty lines at a terminal), one line per request and the request id on every line
+ * written while serving it. Requests are logged by method and route template, without their URL and headers,
+ * since those carry license keys (the legacy protocol sends them in the URL), API keys and tokens.
  */
 @Module({
   imports: [
@@ -73,7 +116,8 @@ function withRoute(request: IncomingMessage, _response: ServerResponse, fields: 
             censor: '[redacted]',
           },
         };
-        return { pinoHttp: destination === null ? options : [options, destination] };
+        const stream = destination ?? (config.logFormat === 'pretty' ? prettyLogStream() : null);
+        return { pinoHttp: stream === null ? options : [options, stream] };
       },
     }),
   ],
