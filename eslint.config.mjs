@@ -1,9 +1,31 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const testFiles = ['test/**/*.ts', '**/*.spec.ts'];
+
+/**
+ * The business modules, each allowed to import only those before it, so that no two import each other:
+ * signing and auth first, verification and operations last (licenses includes its domains/ folder).
+ */
+const MODULE_ORDER = [
+  'signing',
+  'auth',
+  'catalog',
+  'webhooks',
+  'history',
+  'licenses',
+  'subscriptions',
+  'verification',
+  'operations',
+];
+const moduleZones = MODULE_ORDER.map((name, index) => ({
+  target: `./src/modules/${name}`,
+  from: MODULE_ORDER.slice(index + 1).map((later) => `./src/modules/${later}`),
+  message: `${name} comes before these modules in MODULE_ORDER (eslint.config.mjs): move what both need down.`,
+})).filter((zone) => zone.from.length > 0);
 
 export default tseslint.config(
   {
@@ -25,6 +47,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // Each module adds its error codes to common's ErrorStatuses by `interface ErrorStatuses extends …`.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
     },
   },
 
@@ -42,6 +66,28 @@ export default tseslint.config(
         {
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
           message: 'Do not read the real clock: inject Clock (src/common/clock/clock.ts) and use clock.now().',
+        },
+      ],
+    },
+  },
+
+  // The house's walls: common/ and config/ serve every module and import none; modules import in one direction.
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            ...['./src/common', './src/config'].map((target) => ({
+              target,
+              from: './src/modules',
+              message: 'common/ and config/ import no module: let the module depend on them instead.',
+            })),
+            ...moduleZones,
+          ],
         },
       ],
     },

@@ -5094,7 +5094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code UNKNOWN_VENDOR or IDEMPOTENCY_KEY_REUSED. */
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or UNKNOWN_VENDOR. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5102,7 +5102,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "UNKNOWN_VENDOR" | "IDEMPOTENCY_KEY_REUSED";
+                        code: "IDEMPOTENCY_KEY_REUSED" | "UNKNOWN_VENDOR";
                     };
                 };
             };

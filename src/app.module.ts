@@ -1,3 +1,5 @@
+// The status of every error code, before any controller's @ApiProblems reads it.
+import './error-statuses';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -12,7 +14,7 @@ import type { EmbeddedEngineStatus } from './database/embedded/embedded-postgres
 import { EmbeddedEngineModule } from './database/embedded/embedded-engine.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
-import { DomainsModule } from './modules/domains/domains.module';
+import { DomainsModule } from './modules/licenses/domains/domains.module';
 import { LicensesModule } from './modules/licenses/licenses.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';

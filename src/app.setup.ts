@@ -8,11 +8,8 @@ import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
 import { RejectUnstorableTextPipe } from './common/http/unstorable-text.pipe';
 import { APP_CONFIG, AppConfig } from './config/app-config';
+import { STAFF_AUTH, STAFF_LOGIN_AUTH } from './modules/auth/access.decorators';
 
-/** The security scheme of a bearer token: a staff access token or a storefront API key. */
-export const STAFF_AUTH = 'bearer';
-/** The security scheme with which staff log in from Swagger UI's "Authorize" dialog (OAuth 2.0 password grant). */
-export const STAFF_LOGIN_AUTH = 'staffLogin';
 
 /**
  * The groups of operations in Swagger UI, in this order: the staff's daily work first, then what storefronts

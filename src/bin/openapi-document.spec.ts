@@ -1,5 +1,5 @@
 import type { OpenAPIObject, OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
-import { ERROR_STATUS, ErrorCode } from '../common/errors/error-codes';
+import { ErrorCode, errorStatus } from '../common/errors/error-codes';
 import { generateOpenApiJson } from './openapi-document';
 
 /**
@@ -99,8 +99,8 @@ describe('the OpenAPI document', () => {
               ...(refersToProblem ? [] : [`${status} is not a problem document`]),
               ...(codes.length > 0 ? [] : [`${status} names no code`]),
               ...codes
-                .filter((code) => ERROR_STATUS[code as ErrorCode] !== Number(status))
-                .map((code) => `${status} lists ${code}, whose status is ${ERROR_STATUS[code as ErrorCode]}`),
+                .filter((code) => errorStatus(code as ErrorCode) !== Number(status))
+                .map((code) => `${status} lists ${code}, whose status is ${errorStatus(code as ErrorCode)}`),
             ];
           }),
       ),

@@ -5,7 +5,7 @@ import { ProductEntity } from '../modules/catalog/product.entity';
 import { ReleaseEntity } from '../modules/catalog/release.entity';
 import { VendorEntity } from '../modules/catalog/vendor.entity';
 import { LicenseEventEntity } from '../modules/history/license-event.entity';
-import { LicenseDomainEntity } from '../modules/licenses/license-domain.entity';
+import { LicenseDomainEntity } from '../modules/licenses/domains/license-domain.entity';
 import { LicenseEntity } from '../modules/licenses/license.entity';
 import { OrderEntity } from '../modules/licenses/order.entity';
 import { LicenseReminderEntity } from '../modules/subscriptions/license-reminder.entity';

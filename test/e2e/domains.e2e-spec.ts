@@ -1,4 +1,4 @@
-import { DomainBindingService } from '../../src/modules/domains/domain-binding.service';
+import { DomainBindingService } from '../../src/modules/licenses/domains/domain-binding.service';
 import { LicensesRepository } from '../../src/modules/licenses/licenses.repository';
 import { newProduct } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';

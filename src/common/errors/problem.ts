@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { DomainError } from './domain-error';
-import { ERROR_STATUS, ErrorCode, titleOf } from './error-codes';
+import { ErrorCode, errorStatus, titleOf } from './error-codes';
 
 /** An RFC 9457 problem document with the service's stable `code`. */
 export interface Problem {
@@ -57,7 +57,7 @@ export function problem(code: ErrorCode, detail: string, extra: Record<string, u
     ...extra,
     type: `urn:licensor:problem:${code.toLowerCase().replace(/_/g, '-')}`,
     title: titleOf(code),
-    status: ERROR_STATUS[code],
+    status: errorStatus(code),
     detail,
     code,
   };

@@ -1,3 +1,5 @@
+// The modules' codes (UNKNOWN_PRODUCT, UPDATES_EXPIRED) as the app registers them.
+import '../../error-statuses';
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';

@@ -1,11 +1,9 @@
 import { DECORATORS, getSchemaPath } from '@nestjs/swagger';
-import { ERROR_STATUS, ErrorCode } from '../errors/error-codes';
+import { ErrorCode, errorStatus, registeredErrorCodes } from '../errors/error-codes';
 import { problem, PROBLEM_CONTENT_TYPE } from '../errors/problem';
 import { ProblemResponseDto } from './problem-response.dto';
 
 const PROBLEM_CODES = 'licensor:problem-codes';
-/** Codes are listed in the order of the status table, whatever the order of the decorators. */
-const TABLE_ORDER = Object.keys(ERROR_STATUS) as ErrorCode[];
 type CodesByStatus = Record<number, ErrorCode[]>;
 
 /**
@@ -38,7 +36,7 @@ export function ApiProblems(...named: ErrorCode[]): MethodDecorator & ClassDecor
       const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as object | undefined;
       if (typeof method !== 'function' || !Reflect.hasOwnMetadata(PROBLEM_CODES, method)) continue;
       const declared = Reflect.getOwnMetadata(PROBLEM_CODES, method) as CodesByStatus;
-      const hidden = codes.filter((code) => declared[ERROR_STATUS[code]] !== undefined);
+      const hidden = codes.filter((code) => declared[errorStatus(code)] !== undefined);
       if (hidden.length > 0) addProblems(method, hidden);
     }
   };
@@ -46,14 +44,16 @@ export function ApiProblems(...named: ErrorCode[]): MethodDecorator & ClassDecor
 
 function addProblems(holder: object, codes: ErrorCode[]): void {
   const byStatus: CodesByStatus = { ...((Reflect.getOwnMetadata(PROBLEM_CODES, holder) as CodesByStatus) ?? {}) };
+  // Codes are listed in the order of the status tables, whatever the order of the decorators.
+  const order = registeredErrorCodes();
   for (const code of codes) {
-    const status = ERROR_STATUS[code];
+    const status = errorStatus(code);
     byStatus[status] = [...new Set([...(byStatus[status] ?? []), code])].sort(
-      (a, b) => TABLE_ORDER.indexOf(a) - TABLE_ORDER.indexOf(b),
+      (a, b) => order.indexOf(a) - order.indexOf(b),
     );
   }
   Reflect.defineMetadata(PROBLEM_CODES, byStatus, holder);
-  const statuses = [...new Set(codes.map((code) => ERROR_STATUS[code]))];
+  const statuses = [...new Set(codes.map((code) => errorStatus(code)))];
   const responses = (Reflect.getOwnMetadata(DECORATORS.API_RESPONSE, holder) as Record<string, unknown>) ?? {};
   Reflect.defineMetadata(
     DECORATORS.API_RESPONSE,

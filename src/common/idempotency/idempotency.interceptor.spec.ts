@@ -1,10 +1,10 @@
 import { CallHandler, ExecutionContext, HttpCode } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
-import type { Principal } from '../../modules/auth/principal';
 import { DomainError } from '../errors/domain-error';
 import { HttpResult } from '../http/http-result';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
+import type { IdempotencyCaller } from './idempotency.rules';
 import { IdempotencyScope, StoredResponse } from './idempotency.repository';
 import { IdempotencyService, IdempotentOutcome } from './idempotency.service';
 
@@ -36,9 +36,9 @@ class ExampleController {
   accept(): void {}
 }
 
-const admin: Principal = { kind: 'staff', userId: 'u-1', email: 'a@licensor.test', role: 'admin' };
+const admin: IdempotencyCaller = { kind: 'staff', userId: 'u-1' };
 
-function request(key: string | undefined, principal: Principal | undefined = admin) {
+function request(key: string | undefined, principal: IdempotencyCaller | undefined = admin) {
   return {
     method: 'POST',
     headers: key === undefined ? {} : { 'idempotency-key': key },
@@ -86,7 +86,7 @@ describe('IdempotencyInterceptor', () => {
   });
 
   it('scopes the key by caller and by method and route template', async () => {
-    const storefront: Principal = { kind: 'storefront', clientId: 'c-9', name: 'shop' };
+    const storefront: IdempotencyCaller = { kind: 'storefront', clientId: 'c-9' };
     await lastValueFrom(interceptor.intercept(contextOf(request('k-1', storefront)), handlerReturning({})));
     expect(service.scopes).toEqual([
       { caller: 'storefront:c-9', operation: 'POST /v1/products/:sku/releases', key: 'k-1' },

@@ -2,7 +2,6 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import type { Principal } from '../../modules/auth/principal';
 import { validationFailed } from '../errors/domain-error';
 import { HttpResult } from '../http/http-result';
 import { IdempotencyService } from './idempotency.service';
@@ -14,6 +13,7 @@ import {
   IDEMPOTENT_REPLAYED_HEADER,
   operationScope,
   requestFingerprint,
+  IdempotencyCaller,
 } from './idempotency.rules';
 
 /** What the interceptor reads of a request, on Express (`route.path`) or Fastify (`routeOptions.url`). */
@@ -23,7 +23,7 @@ interface IdempotentRequest {
   params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   body?: unknown;
-  principal?: Principal;
+  principal?: IdempotencyCaller;
   route?: { path?: unknown };
   routeOptions?: { url?: unknown };
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Principal } from '../../modules/auth/principal';
 
 /** How long a stored key answers: an older key is treated as absent and the next request with it overwrites it. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -23,8 +22,14 @@ export function checkIdempotencyKey(value: string | string[]): { key: string } |
   return { key: value };
 }
 
+/**
+ * Who sent a request, as far as its keys go: the authenticated principal of the auth module (its `Principal`
+ * fits this shape; common/ names no module).
+ */
+export type IdempotencyCaller = { kind: 'staff'; userId: string } | { kind: 'storefront'; clientId: string };
+
 /** The scope of a caller's keys: two callers may use the same key without meeting each other. */
-export function callerScope(principal: Principal): string {
+export function callerScope(principal: IdempotencyCaller): string {
   switch (principal.kind) {
     case 'staff':
       return `staff:${principal.userId}`;

@@ -1,8 +1,12 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2 } from '@nestjs/swagger';
-import { STAFF_AUTH, STAFF_LOGIN_AUTH } from '../../app.setup';
 import { ApiProblems } from '../../common/http/api-problems.decorator';
 import { Access, Principal } from './principal';
+
+/** The security scheme of a bearer token: a staff access token or a storefront API key. */
+export const STAFF_AUTH = 'bearer';
+/** The security scheme with which staff log in from Swagger UI's "Authorize" dialog (OAuth 2.0 password grant). */
+export const STAFF_LOGIN_AUTH = 'staffLogin';
 
 export const ACCESS_METADATA = 'licensor:access';
 export const PUBLIC_METADATA = 'licensor:public';

@@ -1,2 +1,16 @@
-/** Error codes of staff login, users and API clients; their statuses are in common/errors/error-codes.ts. */
-export type AuthErrorCode = 'INVALID_CREDENTIALS' | 'EMAIL_TAKEN';
+import type { ErrorStatusOf } from '../../common/errors/error-codes';
+
+/**
+ * Error codes of staff login, users and API clients, with the HTTP status of each: the compiler makes a new code choose one here.
+ * src/error-statuses.ts registers the table with the others.
+ */
+export const AUTH_ERROR_STATUS = {
+  INVALID_CREDENTIALS: 401,
+  EMAIL_TAKEN: 409,
+} as const;
+
+export type AuthErrorCode = keyof typeof AUTH_ERROR_STATUS;
+
+declare module '../../common/errors/error-codes' {
+  interface ErrorStatuses extends ErrorStatusOf<typeof AUTH_ERROR_STATUS> {}
+}

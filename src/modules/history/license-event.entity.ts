@@ -1,5 +1,4 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { LicenseEntity } from '../licenses/license.entity';
 import { ActorColumns } from './actor.columns';
 
 /** One change of a license, appended in the transaction of the change; never updated or deleted. */
@@ -14,9 +13,13 @@ export class LicenseEventEntity {
   @Column({ name: 'license_id', type: 'uuid' })
   licenseId: string;
 
-  @ManyToOne(() => LicenseEntity, { onDelete: 'RESTRICT' })
+  /**
+   * The foreign key of the column above. Named by the entity's name, not its class: history is written by the
+   * licenses module, so importing the license entity here would make the two modules import each other.
+   */
+  @ManyToOne('LicenseEntity', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'license_id', foreignKeyConstraintName: 'fk_license_events_license' })
-  license?: LicenseEntity;
+  license?: object;
 
   @Column({ type: 'varchar', length: 64 })
   type: string;

@@ -1,5 +1,6 @@
 import { LicenseResponseDto } from './dto/license.response.dto';
-import { domainChangesLeft, visibleKey } from './license.rules';
+import { domainChangesLeft } from './domains/domain.rules';
+import { visibleKey } from './license.rules';
 import { LicenseRecord } from './licenses.repository';
 
 /** The answer every caller sees for a license at `now` (storefront, staff and webhooks alike). */

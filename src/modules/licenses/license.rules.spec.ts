@@ -1,5 +1,5 @@
 import { LICENSE_STATUSES, LicenseStatus } from './license.entity';
-import { domainChangesLeft, LifecycleAction, nextStatus, visibleKey } from './license.rules';
+import { LifecycleAction, nextStatus, visibleKey } from './license.rules';
 
 describe('license lifecycle', () => {
   const table: [LicenseStatus, LifecycleAction, LicenseStatus | undefined][] = [
@@ -31,16 +31,6 @@ describe('license lifecycle', () => {
 });
 
 describe('license facts', () => {
-  it.each([
-    [0, 0, 2],
-    [1, 0, 1],
-    [2, 0, 0],
-    [2, 3, 3],
-    [5, 1, 0],
-  ])('%i changes used with %i granted leave %i', (used, granted, left) => {
-    expect(domainChangesLeft({ domainChangesUsed: used, domainChangesGranted: granted })).toBe(left);
-  });
-
   it.each([
     ['active', 'CP-1', 'CP-1'],
     ['suspended', 'CP-1', null],

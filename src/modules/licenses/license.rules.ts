@@ -1,8 +1,5 @@
 import { LicenseStatus } from './license.entity';
 
-/** FAQ: a bound domain "can be changed only twice per single license"; admins may grant more. */
-export const DOMAIN_CHANGES_PER_LICENSE = 2;
-
 export type LifecycleAction = 'deliver' | 'suspend' | 'reinstate' | 'revoke';
 
 /** pending → active ⇄ suspended; pending | active | suspended → revoked, which is final. */
@@ -21,10 +18,6 @@ export function nextStatus(status: LicenseStatus, action: LifecycleAction): Lice
 
 export function statusesAllowing(action: LifecycleAction): readonly LicenseStatus[] {
   return LIFECYCLE[action].from;
-}
-
-export function domainChangesLeft(license: { domainChangesUsed: number; domainChangesGranted: number }): number {
-  return Math.max(0, DOMAIN_CHANGES_PER_LICENSE + license.domainChangesGranted - license.domainChangesUsed);
 }
 
 /** A license's key is shown only while it is active: a suspended or revoked key must not be handed out. */

@@ -4,6 +4,7 @@ import { BusinessCalendar } from '../../common/time/business-calendar';
 import { CatalogModule } from '../catalog/catalog.module';
 import { HistoryModule } from '../history/history.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { DomainsRepository } from './domains/domains.repository';
 import { LicenseAccess } from './license-access';
 import { LicenseChangeRecorder } from './license-change-recorder';
 import { LicensesController } from './licenses.controller';
@@ -20,6 +21,7 @@ import { OrdersService } from './orders.service';
     OrdersService,
     LicensesService,
     LicensesRepository,
+    DomainsRepository,
     LicenseChangeRecorder,
     LicenseAccess,
     {
@@ -29,6 +31,6 @@ import { OrdersService } from './orders.service';
         new BusinessCalendar({ country: config.business.holidayCountry, timezone: config.business.timezone }),
     },
   ],
-  exports: [LicensesRepository, LicenseChangeRecorder, LicenseAccess],
+  exports: [LicensesRepository, DomainsRepository, LicenseChangeRecorder, LicenseAccess],
 })
 export class LicensesModule {}

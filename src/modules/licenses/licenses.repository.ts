@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { compareText } from '../../common/text/compare-text';
-import { LicenseDomainEntity } from './license-domain.entity';
+import { DomainsRepository } from './domains/domains.repository';
 import { LicenseEntity, LicenseStatus } from './license.entity';
 import { OrderEntity } from './order.entity';
 
@@ -51,6 +51,8 @@ const PUBLIC_HOSTS_SINCE = `SELECT count(DISTINCT seen.host) FROM installations 
 /** Named queries of orders and licenses; no rules. Every method works inside the caller's transaction. */
 @Injectable()
 export class LicensesRepository {
+  constructor(private readonly domains: DomainsRepository) {}
+
   /**
    * Inserts the order unless its id exists; true when this call inserted it. Waits for a concurrent insert.
    * Issuance is the hot write path: its inserts are plain SQL, not the query builder, which cost more than them.
@@ -118,19 +120,6 @@ export class LicensesRepository {
     return entity;
   }
 
-  /** The license's bound domains, oldest first, as its answer lists them. */
-  async boundDomains(manager: EntityManager, licenseId: string): Promise<string[]> {
-    return (await this.domainsOf(manager, [licenseId])).get(licenseId) ?? [];
-  }
-
-  async insertDomain(manager: EntityManager, licenseId: string, domain: string, boundAt: Date): Promise<void> {
-    await manager.query('INSERT INTO license_domains (license_id, domain, bound_at) VALUES ($1, $2, $3)', [
-      licenseId,
-      domain,
-      boundAt,
-    ]);
-  }
-
   /** Locks the license row until the transaction ends, so concurrent changes to it queue up. */
   lockLicense(manager: EntityManager, id: string): Promise<LicenseEntity | null> {
     return manager
@@ -159,7 +148,7 @@ export class LicensesRepository {
     query.addOrderBy('license.id', 'ASC');
     if (page) query.limit(page.limit).offset(page.offset);
     const { entities, raw } = await query.getRawAndEntities<{ product_sku: string }>();
-    const domains = await this.domainsOf(
+    const domains = await this.domains.domainsOf(
       manager,
       entities.map((license) => license.id),
     );
@@ -220,20 +209,5 @@ export class LicensesRepository {
       [licenseIds, since],
     );
     return new Map(rows.map((row) => [row.license_id, row.hosts]));
-  }
-
-  private async domainsOf(manager: EntityManager, licenseIds: string[]): Promise<Map<string, string[]>> {
-    const byLicense = new Map<string, string[]>();
-    if (licenseIds.length === 0) return byLicense;
-    const rows = await manager
-      .getRepository(LicenseDomainEntity)
-      .createQueryBuilder('bound')
-      .where('bound.licenseId IN (:...licenseIds)', { licenseIds })
-      .orderBy('bound.boundAt', 'ASC')
-      // Domains bound together (first activation of several storefronts) keep a stable order.
-      .addOrderBy('bound.domain', 'ASC')
-      .getMany();
-    for (const row of rows) byLicense.set(row.licenseId, [...(byLicense.get(row.licenseId) ?? []), row.domain]);
-    return byLicense;
   }
 }

@@ -2,8 +2,7 @@ import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import * as jwt from 'jsonwebtoken';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DownloadTokenClaims } from '../subscriptions/download.rules';
-import { jwkThumbprint, LicenseTokenClaims, PublicJwk, TOKEN_ALGORITHM } from './license-token.rules';
+import { jwkThumbprint, PublicJwk, SignedClaims, TOKEN_ALGORITHM } from './signing.rules';
 
 /**
  * Signs the service's tokens — verification tokens for add-ons, download tokens for the file server — (ES256
@@ -13,7 +12,7 @@ import { jwkThumbprint, LicenseTokenClaims, PublicJwk, TOKEN_ALGORITHM } from '.
  * signed before a rotation keep verifying until they expire.
  */
 @Injectable()
-export class LicenseTokenSigner {
+export class TokenSigner {
   private readonly privateKey: KeyObject;
   private readonly kid: string;
   readonly keySet: { keys: PublicJwk[] };
@@ -33,7 +32,7 @@ export class LicenseTokenSigner {
     this.keySet = { keys };
   }
 
-  sign(claims: LicenseTokenClaims | DownloadTokenClaims): string {
+  sign(claims: SignedClaims): string {
     return jwt.sign(claims, this.privateKey, { algorithm: TOKEN_ALGORITHM, keyid: this.kid });
   }
 }

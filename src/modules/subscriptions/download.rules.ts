@@ -1,5 +1,5 @@
 import { LicenseStatus } from '../licenses/license.entity';
-import { TOKEN_ISSUER } from '../verification/license-token.rules';
+import { TOKEN_ISSUER } from '../signing/signing.rules';
 import { subscriptionRunning } from './renewal.rules';
 
 /** Why a download is refused; the codes are also the errors of the download endpoint. */

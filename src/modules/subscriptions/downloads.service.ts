@@ -8,7 +8,7 @@ import { CatalogRepository } from '../catalog/catalog.repository';
 import { LicenseAccess } from '../licenses/license-access';
 import { DownloadsResponseDto, DownloadTokenResponseDto } from './dto/downloads.response.dto';
 import { downloadTokenClaims, downloadVerdict, latestAllowedVersion } from './download.rules';
-import { LicenseTokenSigner } from '../verification/license-token.signer';
+import { TokenSigner } from '../signing/token-signer';
 
 /**
  * Download entitlement: which releases of its product a license may download, and short-lived signed tokens for
@@ -22,7 +22,7 @@ export class DownloadsService {
     private readonly transactions: TransactionRunner,
     private readonly access: LicenseAccess,
     private readonly catalog: CatalogRepository,
-    private readonly signer: LicenseTokenSigner,
+    private readonly signer: TokenSigner,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {

@@ -1,6 +1,19 @@
+import type { ErrorStatusOf } from '../../common/errors/error-codes';
+
 /**
- * Error codes of renewals, extra storefronts and downloads; their statuses are in common/errors/error-codes.ts.
- * A revoked license answers LICENSE_REVOKED, declared by the domains module.
+ * Error codes of renewals, extra storefronts and downloads, with the HTTP status of each: the compiler makes a new code choose one here. A revoked license answers LICENSE_REVOKED, declared by the domains module.
+ * src/error-statuses.ts registers the table with the others.
  */
-export type SubscriptionsErrorCode =
-  'PAYMENT_MISMATCH' | 'PAYMENT_ALREADY_APPLIED' | 'AMOUNT_TOO_LARGE' | 'UPDATES_EXPIRED' | 'LICENSE_NOT_ACTIVE';
+export const SUBSCRIPTIONS_ERROR_STATUS = {
+  PAYMENT_MISMATCH: 422,
+  PAYMENT_ALREADY_APPLIED: 409,
+  AMOUNT_TOO_LARGE: 422,
+  UPDATES_EXPIRED: 403,
+  LICENSE_NOT_ACTIVE: 409,
+} as const;
+
+export type SubscriptionsErrorCode = keyof typeof SUBSCRIPTIONS_ERROR_STATUS;
+
+declare module '../../common/errors/error-codes' {
+  interface ErrorStatuses extends ErrorStatusOf<typeof SUBSCRIPTIONS_ERROR_STATUS> {}
+}

@@ -1,20 +1,20 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { LicensesModule } from '../licenses/licenses.module';
+import { SigningModule } from '../signing/signing.module';
 import { DownloadsController } from './downloads.controller';
 import { DownloadsService } from './downloads.service';
 import { ReminderJob } from './reminder.job';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { SubscriptionsService } from './subscriptions.service';
-import { VerificationModule } from '../verification/verification.module';
 
 /**
  * Update subscriptions: renewals, extra storefronts, download entitlement with signed download tokens, and the
  * job that reminds customers before and after their subscription ends.
  */
 @Module({
-  imports: [CatalogModule, LicensesModule, VerificationModule],
+  imports: [CatalogModule, LicensesModule, SigningModule],
   controllers: [SubscriptionsController, DownloadsController],
   providers: [SubscriptionsService, SubscriptionsRepository, DownloadsService, ReminderJob],
 })

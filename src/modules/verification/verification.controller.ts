@@ -10,7 +10,7 @@ import { ListInstallationsQueryDto } from './dto/list-installations.query.dto';
 import { VerificationResponseDto } from './dto/verification.response.dto';
 import { VerifyLicenseDto } from './dto/verify-license.dto';
 import { InstallationsService } from './installations.service';
-import { LicenseTokenSigner } from './license-token.signer';
+import { TokenSigner } from '../signing/token-signer';
 import { VerificationService } from './verification.service';
 
 /** Public keys change only with a deployment; an hour of caching spares add-ons a request per check. */
@@ -22,7 +22,7 @@ export class VerificationController {
   constructor(
     private readonly verification: VerificationService,
     private readonly installations: InstallationsService,
-    private readonly signer: LicenseTokenSigner,
+    private readonly signer: TokenSigner,
   ) {}
 
   @Post('v1/licenses/verify')

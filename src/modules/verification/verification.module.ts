@@ -1,13 +1,13 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { DomainsModule } from '../domains/domains.module';
+import { DomainsModule } from '../licenses/domains/domains.module';
 import { LicensesModule } from '../licenses/licenses.module';
+import { SigningModule } from '../signing/signing.module';
 import { BackgroundWrites } from './background-writes';
 import { InstallationReports } from './installation-reports';
 import { InstallationsRepository } from './installations.repository';
 import { InstallationsService } from './installations.service';
 import { LegacyController } from './legacy/legacy.controller';
-import { LicenseTokenSigner } from './license-token.signer';
 import { VerificationController } from './verification.controller';
 import { VerificationMetrics } from './verification.metrics';
 import { VerificationRateLimiter } from './verification-rate-limiter';
@@ -19,20 +19,19 @@ import { VerificationService } from './verification.service';
  * The legacy add-on protocol uses VerificationService (which applies the rate limits itself).
  */
 @Module({
-  imports: [LicensesModule, DomainsModule],
+  imports: [LicensesModule, DomainsModule, SigningModule],
   controllers: [VerificationController, LegacyController],
   providers: [
     VerificationService,
     VerificationRepository,
     VerificationRateLimiter,
     VerificationMetrics,
-    LicenseTokenSigner,
     InstallationsService,
     InstallationsRepository,
     InstallationReports,
     BackgroundWrites,
   ],
-  exports: [VerificationService, VerificationRateLimiter, BackgroundWrites, LicenseTokenSigner],
+  exports: [VerificationService, VerificationRateLimiter, BackgroundWrites],
 })
 export class VerificationModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -1,5 +1,5 @@
 import { NormalizedDomain } from '../../common/domain-names/normalize-domain';
-import { planBinding } from '../domains/domain.rules';
+import { planBinding } from '../licenses/domains/domain.rules';
 import { LicenseStatus } from '../licenses/license.entity';
 import { isReleaseCovered } from '../subscriptions/download.rules';
 

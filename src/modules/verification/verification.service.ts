@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock/clock';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DomainBindingService } from '../domains/domain-binding.service';
+import { DomainBindingService } from '../licenses/domains/domain-binding.service';
 import { Actor } from '../history/actor';
 import { normalizeLicenseKey } from '../licenses/license-key';
 import { LicensesRepository } from '../licenses/licenses.repository';
@@ -11,7 +11,7 @@ import { installationReport, StoreTelemetry } from './installation-report';
 import { VerificationChannel } from './installation.entity';
 import { InstallationReports } from './installation-reports';
 import { buildTokenClaims } from './license-token.rules';
-import { LicenseTokenSigner } from './license-token.signer';
+import { TokenSigner } from '../signing/token-signer';
 import { VerificationMetrics } from './verification.metrics';
 import { VerificationRateLimiter } from './verification-rate-limiter';
 import { VerificationRepository } from './verification.repository';
@@ -92,7 +92,7 @@ export class VerificationService {
     private readonly installationReports: InstallationReports,
     private readonly normalizer: DomainNormalizer,
     private readonly limiter: VerificationRateLimiter,
-    private readonly signer: LicenseTokenSigner,
+    private readonly signer: TokenSigner,
     private readonly metrics: VerificationMetrics,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../../common/clock/clock';
-import { Actor } from '../history/actor';
-import { LicenseChangeRecorder } from '../licenses/license-change-recorder';
-import { LicenseEntity } from '../licenses/license.entity';
+import { Clock } from '../../../common/clock/clock';
+import { Actor } from '../../history/actor';
+import { LicenseChangeRecorder } from '../license-change-recorder';
+import { LicenseEntity } from '../license.entity';
+import { DomainsRepository } from './domains.repository';
 import { BindingPlan, planBinding } from './domain.rules';
-import { LicensesRepository } from '../licenses/licenses.repository';
 
 /**
  * Binds storefront domains into a license's free slots: the one piece behind `POST /v1/licenses/{id}/domains`
@@ -15,7 +15,7 @@ import { LicensesRepository } from '../licenses/licenses.repository';
 @Injectable()
 export class DomainBindingService {
   constructor(
-    private readonly licenses: LicensesRepository,
+    private readonly domains: DomainsRepository,
     private readonly changes: LicenseChangeRecorder,
     private readonly clock: Clock,
   ) {}
@@ -38,11 +38,11 @@ export class DomainBindingService {
 
   /** As {@link bindForVerification}, answering what was bound or why nothing was. */
   async bind(manager: EntityManager, license: LicenseEntity, domains: string[], actor: Actor): Promise<BindingPlan> {
-    const plan = planBinding(await this.licenses.boundDomains(manager, license.id), domains, license.storefronts);
+    const plan = planBinding(await this.domains.boundDomains(manager, license.id), domains, license.storefronts);
     if (plan.kind === 'no_free_slot') return plan;
     const now = this.clock.now();
     for (const domain of plan.domains) {
-      await this.licenses.insertDomain(manager, license.id, domain, now);
+      await this.domains.insertDomain(manager, license.id, domain, now);
       await this.changes.record(manager, { licenseId: license.id, type: 'domain_bound', actor, after: { domain } });
     }
     return plan;

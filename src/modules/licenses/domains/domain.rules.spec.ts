@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { domainChangeCap, freeSlots, planBinding, planDomainChange } from './domain.rules';
+import { domainChangeCap, domainChangesLeft, freeSlots, planBinding, planDomainChange } from './domain.rules';
 
 describe('freeSlots', () => {
   it.each([
@@ -109,5 +109,17 @@ describe('planDomainChange', () => {
         expect(used).toBe(2 + granted);
       }),
     );
+  });
+});
+
+describe('domainChangesLeft', () => {
+  it.each([
+    [0, 0, 2],
+    [1, 0, 1],
+    [2, 0, 0],
+    [2, 3, 3],
+    [5, 1, 0],
+  ])('%i changes used with %i granted leave %i', (used, granted, left) => {
+    expect(domainChangesLeft({ domainChangesUsed: used, domainChangesGranted: granted })).toBe(left);
   });
 });

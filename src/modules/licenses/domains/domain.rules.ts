@@ -1,13 +1,23 @@
-import { DOMAIN_CHANGES_PER_LICENSE } from '../licenses/license.rules';
+/** FAQ: a bound domain "can be changed only twice per single license"; admins may grant more. */
+const DOMAIN_CHANGES_PER_LICENSE = 2;
 
 /** Storefront slots of a license not taken by a bound domain. */
 export function freeSlots(storefronts: number, boundCount: number): number {
   return Math.max(0, storefronts - boundCount);
 }
 
-/** How many domain changes a license may make in all: the FAQ's two plus what admins granted. */
+/**
+ * How many domain changes a license may make in all: the FAQ's two plus what admins granted. The one home of
+ * the cap: the license view (`domainChangesLeft`), the change rule and the database's conditional update
+ * (`domainChangeCap(0)` plus the row's grants) all ask it.
+ */
 export function domainChangeCap(granted: number): number {
   return DOMAIN_CHANGES_PER_LICENSE + granted;
+}
+
+/** The changes a license has left, never below zero. */
+export function domainChangesLeft(license: { domainChangesUsed: number; domainChangesGranted: number }): number {
+  return Math.max(0, domainChangeCap(license.domainChangesGranted) - license.domainChangesUsed);
 }
 
 /** What binding `wanted` to a license comes to: all of them or, when the free slots cannot take them, none. */

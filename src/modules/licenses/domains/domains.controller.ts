@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../common/http/api-problems.decorator';
-import { HttpResult } from '../../common/http/http-result';
-import { UuidParam } from '../../common/http/uuid-param.decorator';
-import { Idempotent } from '../../common/idempotency/idempotent.decorator';
-import { Allow, CurrentPrincipal } from '../auth/access.decorators';
-import { Principal } from '../auth/principal';
-import { LicenseResponseDto } from '../licenses/dto/license.response.dto';
+import { ApiProblems } from '../../../common/http/api-problems.decorator';
+import { HttpResult } from '../../../common/http/http-result';
+import { UuidParam } from '../../../common/http/uuid-param.decorator';
+import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
+import { Allow, CurrentPrincipal } from '../../auth/access.decorators';
+import { Principal } from '../../auth/principal';
+import { LicenseResponseDto } from '../dto/license.response.dto';
 import { DomainDto, GrantDomainChangesDto } from './dto/domain-requests.dto';
 import { DomainsService } from './domains.service';
 

@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Clock } from '../../common/clock/clock';
-import { TransactionRunner } from '../../common/database/transaction-runner';
-import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
-import { DomainError, notFound } from '../../common/errors/domain-error';
-import { Principal } from '../auth/principal';
-import { actorOf } from '../history/actor';
-import { LicenseResponseDto } from '../licenses/dto/license.response.dto';
-import { LicenseEntity } from '../licenses/license.entity';
-import { LicenseChangeRecorder } from '../licenses/license-change-recorder';
-import { domainChangesLeft } from '../licenses/license.rules';
-import { LicenseAccess } from '../licenses/license-access';
-import { LicensesRepository } from '../licenses/licenses.repository';
+import { Clock } from '../../../common/clock/clock';
+import { TransactionRunner } from '../../../common/database/transaction-runner';
+import { DomainNormalizer } from '../../../common/domain-names/domain-normalizer';
+import { DomainError, notFound } from '../../../common/errors/domain-error';
+import { Principal } from '../../auth/principal';
+import { actorOf } from '../../history/actor';
+import { LicenseResponseDto } from '../dto/license.response.dto';
+import { LicenseEntity } from '../license.entity';
+import { LicenseChangeRecorder } from '../license-change-recorder';
+import { LicenseAccess } from '../license-access';
+import { LicensesRepository } from '../licenses.repository';
 import { DomainBindingService } from './domain-binding.service';
-import { domainChangeCap, planDomainChange } from './domain.rules';
+import { domainChangeCap, domainChangesLeft, planDomainChange } from './domain.rules';
 import { DomainsRepository } from './domains.repository';
 
 /**
@@ -62,7 +61,7 @@ export class DomainsService {
     const current = this.domainNames.normalize(currentInput);
     return this.transactions.run(async (manager) => {
       const license = await this.lockChangeable(manager, principal, licenseId);
-      const bound = await this.licenses.boundDomains(manager, licenseId);
+      const bound = await this.domains.boundDomains(manager, licenseId);
       // Only a public domain is ever bound.
       if (current.kind !== 'public') throw notBound(licenseId, currentInput, bound);
       const from = current.domain;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { LicenseEntity } from './license.entity';
+import { LicenseEntity } from '../license.entity';
 
 /** A storefront domain bound to a license; a license has at most `storefronts` of them. */
 @Entity({ name: 'license_domains' })

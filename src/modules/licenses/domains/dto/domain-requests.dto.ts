@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { Trim } from '../../../common/validation/validation.decorators';
+import { Trim } from '../../../../common/validation/validation.decorators';
 
 /** Also the body of a change, where `domain` is the new domain. */
 export class DomainDto {
