@@ -396,6 +396,8 @@ describe('Webhooks (e2e)', () => {
       }
       const other = new WebhookDispatcher(
         t.app.get(WebhooksRepository),
+        t.app.get(TransactionRunner),
+        t.dataSource,
         t.app.get(Clock),
         t.config,
         t.app.get(WebhookUrlPolicy),
@@ -418,7 +420,9 @@ describe('Webhooks (e2e)', () => {
       await enqueue('license.delivered', { license: { id: 'L-5' } });
       // A dispatcher claims the delivery, then its process dies before sending or recording anything.
       const now = t.clock.now();
-      const claimed = await t.app.get(WebhooksRepository).claimDue(now, new Date(now.getTime() + 70_000), 10);
+      const claimed = await t.app
+        .get(WebhooksRepository)
+        .claimDue(t.dataSource.manager, now, new Date(now.getTime() + 70_000), 10);
       expect(claimed).toHaveLength(1);
 
       expect(await dispatcher().runOnce()).toBe(0);

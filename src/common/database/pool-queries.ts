@@ -10,6 +10,10 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
  * query where `pg` alone spent 30, on a route whose whole budget is a few hundred. Outside transactions only
  * (a transaction's queries go through its EntityManager). A failure is thrown as TypeORM's QueryFailedError,
  * as every other query's.
+ *
+ * Used inside repositories only, by a method whose name says it reads on the pool (`licenseFactsOnPool`), beside
+ * the one that takes an EntityManager: never a service, and never an optional manager that switches connection
+ * (docs/development.md, "Data access").
  */
 @Injectable()
 export class PoolQueries {

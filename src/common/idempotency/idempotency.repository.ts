@@ -17,7 +17,8 @@ export interface StoredResponse {
 
 /**
  * The queries of the idempotency mechanism, without rules. Every method takes the EntityManager of the
- * caller's transaction: the key row must commit or roll back with the operation's effect.
+ * caller's transaction first (docs/development.md, "Data access"): the key row must commit or roll back with the
+ * operation's effect.
  */
 @Injectable()
 export class IdempotencyRepository {

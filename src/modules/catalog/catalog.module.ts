@@ -1,12 +1,8 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogRepository } from './catalog.repository';
 import { CatalogService } from './catalog.service';
-import { ProductEntity } from './product.entity';
 import { ProductsController } from './products.controller';
-import { ReleaseEntity } from './release.entity';
 import { ReleasesController } from './releases.controller';
-import { VendorEntity } from './vendor.entity';
 import { VendorsController } from './vendors.controller';
 
 /**
@@ -14,7 +10,6 @@ import { VendorsController } from './vendors.controller';
  * and CatalogRepository (the same queries inside their own transactions).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([VendorEntity, ProductEntity, ReleaseEntity])],
   controllers: [VendorsController, ProductsController, ReleasesController],
   providers: [CatalogRepository, CatalogService],
   exports: [CatalogRepository, CatalogService],

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { ProductEntity } from './product.entity';
 import { ReleaseEntity } from './release.entity';
 import { VendorEntity } from './vendor.entity';
@@ -20,93 +19,75 @@ export type ProductRowChanges = Partial<
 export type NewReleaseRow = Omit<ReleaseEntity, 'id' | 'product'>;
 
 /**
- * The catalog's queries, named, without business rules. Every method takes an optional EntityManager so a
- * caller's transaction can include it; without one it uses the pool.
+ * The catalog's queries, named, without business rules. Every method takes the caller's EntityManager first: a
+ * transaction's, or `dataSource.manager` for one statement outside a transaction (docs/development.md, "Data
+ * access").
  */
 @Injectable()
 export class CatalogRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Runs `work` in one transaction; pass the manager it receives to the other methods. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  listVendors(manager: EntityManager): Promise<VendorEntity[]> {
+    return manager.getRepository(VendorEntity).find({ order: { code: 'ASC' } });
   }
 
-  listVendors(manager?: EntityManager): Promise<VendorEntity[]> {
-    return this.vendors(manager).find({ order: { code: 'ASC' } });
-  }
-
-  listProducts(filter: { vendorCode?: string }, manager?: EntityManager): Promise<ProductEntity[]> {
-    return this.products(manager).find({
+  listProducts(manager: EntityManager, filter: { vendorCode?: string }): Promise<ProductEntity[]> {
+    return manager.getRepository(ProductEntity).find({
       where: filter.vendorCode === undefined ? {} : { vendorCode: filter.vendorCode },
       order: { sku: 'ASC' },
     });
   }
 
-  findProductById(id: string, manager?: EntityManager): Promise<ProductEntity | null> {
-    return this.products(manager).findOneBy({ id });
+  findProductById(manager: EntityManager, id: string): Promise<ProductEntity | null> {
+    return manager.getRepository(ProductEntity).findOneBy({ id });
   }
 
-  findProductBySku(sku: string, manager?: EntityManager): Promise<ProductEntity | null> {
-    return this.products(manager).findOneBy({ sku });
+  findProductBySku(manager: EntityManager, sku: string): Promise<ProductEntity | null> {
+    return manager.getRepository(ProductEntity).findOneBy({ sku });
   }
 
   /** The product with its vendor, in one query (issuance needs both for every item). */
   findProductWithVendor(
+    manager: EntityManager,
     sku: string,
-    manager?: EntityManager,
   ): Promise<(ProductEntity & { vendor: VendorEntity }) | null> {
-    return this.products(manager).findOne({ where: { sku }, relations: { vendor: true } }) as Promise<
+    return manager.getRepository(ProductEntity).findOne({ where: { sku }, relations: { vendor: true } }) as Promise<
       (ProductEntity & { vendor: VendorEntity }) | null
     >;
   }
 
-  findProductByAddonId(addonId: string, manager?: EntityManager): Promise<ProductEntity | null> {
-    return this.products(manager).findOneBy({ addonId });
+  findProductByAddonId(manager: EntityManager, addonId: string): Promise<ProductEntity | null> {
+    return manager.getRepository(ProductEntity).findOneBy({ addonId });
   }
 
   /** Inserts a product and returns it with its generated id; a unique or foreign-key violation is thrown as is. */
-  async insertProduct(row: NewProductRow, manager?: EntityManager): Promise<ProductEntity> {
-    const repository = this.products(manager);
+  async insertProduct(manager: EntityManager, row: NewProductRow): Promise<ProductEntity> {
+    const repository = manager.getRepository(ProductEntity);
     const product = repository.create(row);
     await repository.insert(product);
     return product;
   }
 
   /** Updates the product with `id`; returns false when there is no such product. */
-  async updateProduct(id: string, changes: ProductRowChanges, manager?: EntityManager): Promise<boolean> {
-    const result = await this.products(manager).update({ id }, changes);
+  async updateProduct(manager: EntityManager, id: string, changes: ProductRowChanges): Promise<boolean> {
+    const result = await manager.getRepository(ProductEntity).update({ id }, changes);
     return (result.affected ?? 0) > 0;
   }
 
-  async insertRelease(row: NewReleaseRow, manager?: EntityManager): Promise<ReleaseEntity> {
-    const repository = this.releases(manager);
+  async insertRelease(manager: EntityManager, row: NewReleaseRow): Promise<ReleaseEntity> {
+    const repository = manager.getRepository(ReleaseEntity);
     const release = repository.create(row);
     await repository.insert(release);
     return release;
   }
 
   /** The product's releases, oldest `releasedAt` first. */
-  listReleases(productId: string, manager?: EntityManager): Promise<ReleaseEntity[]> {
-    return this.releases(manager).find({
+  listReleases(manager: EntityManager, productId: string): Promise<ReleaseEntity[]> {
+    return manager.getRepository(ReleaseEntity).find({
       where: { productId },
       order: { releasedAt: 'ASC', createdAt: 'ASC', version: 'ASC' },
     });
   }
 
-  findRelease(productId: string, version: string, manager?: EntityManager): Promise<ReleaseEntity | null> {
-    return this.releases(manager).findOneBy({ productId, version });
-  }
-
-  private vendors(manager?: EntityManager) {
-    return (manager ?? this.dataSource.manager).getRepository(VendorEntity);
-  }
-
-  private products(manager?: EntityManager) {
-    return (manager ?? this.dataSource.manager).getRepository(ProductEntity);
-  }
-
-  private releases(manager?: EntityManager) {
-    return (manager ?? this.dataSource.manager).getRepository(ReleaseEntity);
+  findRelease(manager: EntityManager, productId: string, version: string): Promise<ReleaseEntity | null> {
+    return manager.getRepository(ReleaseEntity).findOneBy({ productId, version });
   }
 }

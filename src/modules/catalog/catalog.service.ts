@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import {
@@ -57,7 +58,8 @@ const CHANGEABLE_FIELDS = [
 /**
  * Vendors, products and their releases. Uniqueness (SKU, add-on id, version per product) and vendor
  * existence are decided by the database's constraints, so concurrent requests cannot both win. Writes run in
- * TransactionRunner.run, so they join a transaction already open around them (an Idempotency-Key's).
+ * TransactionRunner.run, so they join a transaction already open around them (an Idempotency-Key's); reads of
+ * one statement run outside a transaction, on `dataSource.manager`.
  */
 @Injectable()
 export class CatalogService {
@@ -65,31 +67,30 @@ export class CatalogService {
     private readonly repository: CatalogRepository,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   listVendors(): Promise<VendorEntity[]> {
-    return this.repository.listVendors();
+    return this.repository.listVendors(this.dataSource.manager);
   }
 
   listProducts(filter: { vendor?: string } = {}): Promise<ProductEntity[]> {
-    return this.repository.listProducts({ vendorCode: filter.vendor });
+    return this.repository.listProducts(this.dataSource.manager, { vendorCode: filter.vendor });
   }
 
   /** The product with this SKU, or NOT_FOUND. */
-  async getProduct(sku: string, manager?: EntityManager): Promise<ProductEntity> {
-    const product = await this.repository.findProductBySku(sku, manager);
-    if (product === null) throw notFound(`Product ${sku}`);
-    return product;
+  getProduct(sku: string): Promise<ProductEntity> {
+    return this.productBySku(this.dataSource.manager, sku);
   }
 
   /**
    * The product a caller names by SKU or by CS-Cart add-on id (as add-ons do when they verify); a SKU match
    * wins when one product's SKU equals another's add-on id. Null when neither matches.
    */
-  async findProductByReference(reference: string, manager?: EntityManager): Promise<ProductEntity | null> {
+  async findProductByReference(manager: EntityManager, reference: string): Promise<ProductEntity | null> {
     return (
-      (await this.repository.findProductBySku(reference, manager)) ??
-      (await this.repository.findProductByAddonId(reference, manager))
+      (await this.repository.findProductBySku(manager, reference)) ??
+      (await this.repository.findProductByAddonId(manager, reference))
     );
   }
 
@@ -97,22 +98,19 @@ export class CatalogService {
     const now = this.clock.now();
     try {
       return await this.transactions.run((manager) =>
-        this.repository.insertProduct(
-          {
-            sku: input.sku,
-            name: input.name,
-            vendorCode: input.vendor,
-            addonId: input.addonId ?? null,
-            price: input.price,
-            extraStorefrontPrice: input.extraStorefrontPrice,
-            renewalPrice: input.renewalPrice,
-            currency: input.currency,
-            updatePeriodMonths: input.updatePeriodMonths ?? DEFAULT_UPDATE_PERIOD_MONTHS,
-            createdAt: now,
-            updatedAt: now,
-          },
-          manager,
-        ),
+        this.repository.insertProduct(manager, {
+          sku: input.sku,
+          name: input.name,
+          vendorCode: input.vendor,
+          addonId: input.addonId ?? null,
+          price: input.price,
+          extraStorefrontPrice: input.extraStorefrontPrice,
+          renewalPrice: input.renewalPrice,
+          currency: input.currency,
+          updatePeriodMonths: input.updatePeriodMonths ?? DEFAULT_UPDATE_PERIOD_MONTHS,
+          createdAt: now,
+          updatedAt: now,
+        }),
       );
     } catch (error) {
       throw productConstraintError(error, { sku: input.sku, vendor: input.vendor, addonId: input.addonId }) ?? error;
@@ -128,9 +126,9 @@ export class CatalogService {
     if (Object.keys(changes).length === 0) return this.getProduct(sku);
     try {
       return await this.transactions.run(async (manager) => {
-        const product = await this.getProduct(sku, manager);
-        await this.repository.updateProduct(product.id, { ...changes, updatedAt: this.clock.now() }, manager);
-        const updated = await this.repository.findProductById(product.id, manager);
+        const product = await this.productBySku(manager, sku);
+        await this.repository.updateProduct(manager, product.id, { ...changes, updatedAt: this.clock.now() });
+        const updated = await this.repository.findProductById(manager, product.id);
         if (updated === null) throw notFound(`Product ${sku}`);
         return updated;
       });
@@ -142,18 +140,15 @@ export class CatalogService {
   async addRelease(sku: string, input: NewRelease): Promise<ReleaseEntity> {
     try {
       return await this.transactions.run(async (manager) => {
-        const product = await this.getProduct(sku, manager);
-        return this.repository.insertRelease(
-          {
-            productId: product.id,
-            version: input.version,
-            releasedAt: new Date(input.releasedAt),
-            notes: input.notes ?? null,
-            securityFix: input.securityFix ?? false,
-            createdAt: this.clock.now(),
-          },
-          manager,
-        );
+        const product = await this.productBySku(manager, sku);
+        return this.repository.insertRelease(manager, {
+          productId: product.id,
+          version: input.version,
+          releasedAt: new Date(input.releasedAt),
+          notes: input.notes ?? null,
+          securityFix: input.securityFix ?? false,
+          createdAt: this.clock.now(),
+        });
       });
     } catch (error) {
       const unique = violatedConstraint(error, PG_UNIQUE_VIOLATION);
@@ -174,7 +169,13 @@ export class CatalogService {
   /** The product's releases, oldest `releasedAt` first; NOT_FOUND for an unknown SKU. */
   async listReleases(sku: string): Promise<ReleaseEntity[]> {
     const product = await this.getProduct(sku);
-    return this.repository.listReleases(product.id);
+    return this.repository.listReleases(this.dataSource.manager, product.id);
+  }
+
+  private async productBySku(manager: EntityManager, sku: string): Promise<ProductEntity> {
+    const product = await this.repository.findProductBySku(manager, sku);
+    if (product === null) throw notFound(`Product ${sku}`);
+    return product;
   }
 }
 

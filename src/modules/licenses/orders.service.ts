@@ -130,7 +130,7 @@ export class OrdersService {
     domain: string | undefined,
   ): Promise<LicenseRecord> {
     const item = order.items[index];
-    const product = await this.catalog.findProductWithVendor(item.sku, manager);
+    const product = await this.catalog.findProductWithVendor(manager, item.sku);
     const vendor = product?.vendor;
     if (!product || !vendor) {
       throw new DomainError('UNKNOWN_PRODUCT', `items[${index}].sku: there is no product "${item.sku}".`, {

@@ -33,7 +33,7 @@ export class DownloadsService {
     return this.transactions.run(async (manager) => {
       const { license } = await this.access.findVisible(manager, principal, licenseId);
       const now = this.clock.now();
-      const releases = (await this.catalog.listReleases(license.productId, manager)).map((release) => ({
+      const releases = (await this.catalog.listReleases(manager, license.productId)).map((release) => ({
         version: release.version,
         releasedAt: release.releasedAt,
         securityFix: release.securityFix,
@@ -57,7 +57,7 @@ export class DownloadsService {
   token(principal: Principal, licenseId: string, version: string): Promise<DownloadTokenResponseDto> {
     return this.transactions.run(async (manager) => {
       const { license, productSku } = await this.access.findVisible(manager, principal, licenseId);
-      const release = await this.catalog.findRelease(license.productId, version, manager);
+      const release = await this.catalog.findRelease(manager, license.productId, version);
       if (release === null) throw notFound(`Version ${version} of ${productSku}`);
       const now = this.clock.now();
       const verdict = downloadVerdict(license, release, now);

@@ -265,7 +265,7 @@ export class SubscriptionsService {
         `License ${licenseId} is revoked; it can no longer be renewed or get more storefronts.`,
       );
     }
-    const product = await this.catalog.findProductById(license.productId, manager);
+    const product = await this.catalog.findProductById(manager, license.productId);
     if (product === null) throw new Error(`License ${licenseId} refers to a missing product ${license.productId}`);
     return { license, product };
   }

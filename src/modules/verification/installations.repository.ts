@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { compareText } from '../../common/text/compare-text';
+import { LicenseEntity } from '../licenses/license.entity';
 import { InstallationEntity } from './installation.entity';
 import { InstallationChange, StoreReport } from './installation-report';
 
@@ -37,7 +38,10 @@ export interface InstallationStats {
   totalCalls: number;
 }
 
-/** Named queries of installation reports; no rules. */
+/**
+ * Named queries of installation reports; no rules. Every method takes the caller's EntityManager first
+ * (docs/development.md, "Data access"); the background write of reports passes `dataSource.manager`.
+ */
 @Injectable()
 export class InstallationsRepository {
   /**
@@ -106,6 +110,11 @@ export class InstallationsRepository {
         ...STORE_FIELDS.map((field) => rows.map((row) => row.store[field])),
       ],
     );
+  }
+
+  /** Whether the license exists (the installations of an unknown license are NOT_FOUND, not an empty page). */
+  licenseExists(manager: EntityManager, licenseId: string): Promise<boolean> {
+    return manager.exists(LicenseEntity, { where: { id: licenseId } });
   }
 
   /** A license's installations, most recently seen first. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { notFound } from '../../common/errors/domain-error';
-import { LicenseEntity } from '../licenses/license.entity';
 import { InstallationPageResponseDto } from './dto/installation.response.dto';
 import { InstallationsRepository } from './installations.repository';
 
@@ -15,7 +14,7 @@ export class InstallationsService {
 
   list(licenseId: string, page: { limit: number; offset: number }): Promise<InstallationPageResponseDto> {
     return this.transactions.run(async (manager) => {
-      if (!(await manager.exists(LicenseEntity, { where: { id: licenseId } }))) throw notFound(`License ${licenseId}`);
+      if (!(await this.installations.licenseExists(manager, licenseId))) throw notFound(`License ${licenseId}`);
       const stats = await this.installations.statsForLicense(manager, licenseId);
       const rows = await this.installations.listForLicense(manager, licenseId, page);
       return {

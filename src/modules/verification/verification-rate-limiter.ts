@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { BackgroundWrites } from './background-writes';
+import { RateLimitCountersRepository } from './rate-limit-counters.repository';
 import { fixedWindow, WindowCounts, withinLimits } from './rate-limit.rules';
 
 /**
@@ -32,6 +33,7 @@ export class VerificationRateLimiter {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counters: RateLimitCountersRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     background: BackgroundWrites,
@@ -75,14 +77,7 @@ export class VerificationRateLimiter {
     const pruned = await this.pruneBefore(new Date(counts.start));
     const sent = counts.unsynced();
     if (sent.length === 0) return pruned;
-    const rows: { bucket: string; hits: number }[] = await this.dataSource.query(
-      `INSERT INTO rate_limit_counters (bucket, window_start, hits)
-       SELECT bucket, $3, calls FROM unnest($1::varchar[], $2::int[]) AS sent(bucket, calls)
-       ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + EXCLUDED.hits
-       RETURNING bucket, hits`,
-      [sent.map((unsynced) => unsynced.bucket), sent.map((unsynced) => unsynced.calls), new Date(counts.start)],
-    );
-    counts.synced(sent, new Map(rows.map(({ bucket, hits }) => [bucket, hits])));
+    counts.synced(sent, await this.counters.addCalls(this.dataSource.manager, new Date(counts.start), sent));
     return true;
   }
 
@@ -90,7 +85,7 @@ export class VerificationRateLimiter {
   private async pruneBefore(windowStart: Date): Promise<boolean> {
     if (windowStart.getTime() <= this.prunedBefore) return false;
     this.prunedBefore = windowStart.getTime();
-    await this.dataSource.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [windowStart]);
+    await this.counters.deleteBefore(this.dataSource.manager, windowStart);
     return true;
   }
 }

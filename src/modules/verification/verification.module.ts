@@ -8,6 +8,7 @@ import { InstallationReports } from './installation-reports';
 import { InstallationsRepository } from './installations.repository';
 import { InstallationsService } from './installations.service';
 import { LegacyController } from './legacy/legacy.controller';
+import { RateLimitCountersRepository } from './rate-limit-counters.repository';
 import { VerificationController } from './verification.controller';
 import { VerificationMetrics } from './verification.metrics';
 import { VerificationRateLimiter } from './verification-rate-limiter';
@@ -25,6 +26,7 @@ import { VerificationService } from './verification.service';
     VerificationService,
     VerificationRepository,
     VerificationRateLimiter,
+    RateLimitCountersRepository,
     VerificationMetrics,
     InstallationsService,
     InstallationsRepository,

@@ -27,7 +27,10 @@ interface FactsRow {
   security_fix: boolean | null;
 }
 
-/** Named queries of verification; no rules. */
+/**
+ * Named queries of verification; no rules. Every method takes the caller's EntityManager first
+ * (docs/development.md, "Data access"), except the hot path's read, which says in its name that it runs on the pool.
+ */
 @Injectable()
 export class VerificationRepository {
   constructor(private readonly pool: PoolQueries) {}
@@ -36,24 +39,32 @@ export class VerificationRepository {
    * Everything a verification decides on, in ONE query whether the key exists or not (so an unknown key costs
    * the same round trips as a known one): every keyed license whose normalised key is `keyLookup`, oldest
    * first, with its product, bound domains and the product's release `version` (none when null). Through
-   * `manager` inside a transaction; without one straight on the pool, as every check does.
+   * `manager`, e.g. inside the transaction of a first activation; a check outside any transaction reads
+   * {@link licenseFactsOnPool}.
    */
-  async licenseFacts(keyLookup: string, version: string | null, manager?: EntityManager): Promise<LicenseFacts[]> {
-    const values = [keyLookup, version];
-    const rows =
-      manager === undefined
-        ? await this.pool.query<FactsRow>(LICENSE_FACTS, values, 'license-facts')
-        : await manager.query<FactsRow[]>(LICENSE_FACTS, values);
-    return rows.map((row) => ({
-      id: row.id,
-      status: row.status,
-      productSku: row.sku,
-      addonId: row.addon_id,
-      storefronts: row.storefronts,
-      domains: row.domains,
-      updatesUntil: row.updates_until,
-      release:
-        row.released_at === null ? null : { releasedAt: row.released_at, securityFix: row.security_fix === true },
-    }));
+  async licenseFacts(manager: EntityManager, keyLookup: string, version: string | null): Promise<LicenseFacts[]> {
+    return (await manager.query<FactsRow[]>(LICENSE_FACTS, [keyLookup, version])).map(toFacts);
   }
+
+  /**
+   * {@link licenseFacts} straight on the pool (PoolQueries), outside any transaction, as one prepared statement
+   * (`license-facts`): what every check reads first. Never call it inside a transaction: it would not see the
+   * transaction's writes.
+   */
+  async licenseFactsOnPool(keyLookup: string, version: string | null): Promise<LicenseFacts[]> {
+    return (await this.pool.query<FactsRow>(LICENSE_FACTS, [keyLookup, version], 'license-facts')).map(toFacts);
+  }
+}
+
+function toFacts(row: FactsRow): LicenseFacts {
+  return {
+    id: row.id,
+    status: row.status,
+    productSku: row.sku,
+    addonId: row.addon_id,
+    storefronts: row.storefronts,
+    domains: row.domains,
+    updatesUntil: row.updates_until,
+    release: row.released_at === null ? null : { releasedAt: row.released_at, securityFix: row.security_fix === true },
+  };
 }

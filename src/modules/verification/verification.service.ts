@@ -121,14 +121,14 @@ export class VerificationService {
       storefronts,
       versionAsked: version !== null,
     });
-    let decision = decideVerification(input(await this.repository.licenseFacts(keyLookup, version)));
+    let decision = decideVerification(input(await this.repository.licenseFactsOnPool(keyLookup, version)));
     if (decision.code === 'VALID' && decision.bind.length > 0 && request.mayBind !== false) {
       const licenseId = decision.license.id;
       // First activation: decide again on what the locked license holds now, and bind only if still VALID.
       decision = await this.transactions.run(async (manager) => {
         const locked = await this.licenses.lockLicense(manager, licenseId);
         if (locked === null) return { code: 'NOT_FOUND' };
-        const fresh = decideVerification(input(await this.repository.licenseFacts(keyLookup, version, manager)));
+        const fresh = decideVerification(input(await this.repository.licenseFacts(manager, keyLookup, version)));
         if (fresh.code !== 'VALID' || fresh.bind.length === 0) return fresh;
         const bound = await this.binding.bindForVerification(manager, locked, fresh.bind, bindingActor(request));
         return bound

@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { TransactionRunner } from '../../common/database/transaction-runner';
 import { APP_CONFIG, AppConfig, WebhooksConfig } from '../../config/app-config';
 import { postWebhook, PostOutcome } from './webhook-http';
 import { afterFailedAttempt } from './webhook-retry.rules';
@@ -16,9 +19,10 @@ const MAX_BATCHES_PER_RUN = 100;
 const USER_AGENT = 'Licensor-Webhooks/1';
 
 /**
- * Sends due webhook deliveries. Each batch is claimed in one short statement (FOR UPDATE SKIP LOCKED, and a
- * lease in `locked_until`), sent outside any transaction, and its outcome recorded with the attempt in one
- * transaction. Several instances never send the same attempt twice; one that dies between claim and record
+ * Sends due webhook deliveries. Each batch is claimed in one short statement outside any transaction (FOR UPDATE
+ * SKIP LOCKED, and a lease in `locked_until`), sent outside any transaction, and its outcome recorded with the
+ * attempt in one transaction (TransactionRunner.run: the dispatcher runs on its own timer, never inside another
+ * transaction, so each is a transaction of its own). Several instances never send the same attempt twice; one that dies between claim and record
  * leaves the lease to expire and the delivery is sent again (at least once, never lost).
  *
  * Started on application bootstrap as a polling loop every `WEBHOOK_POLL_INTERVAL_MS` (none when 0), and
@@ -34,6 +38,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly repository: WebhooksRepository,
+    private readonly transactions: TransactionRunner,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly urlPolicy: WebhookUrlPolicy,
@@ -58,7 +64,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
       const now = this.clock.now();
       const lease = new Date(now.getTime() + this.settings.timeoutMs + LEASE_MARGIN_MS);
-      const claimed = await this.repository.claimDue(now, lease, this.settings.batchSize);
+      const claimed = await this.repository.claimDue(this.dataSource.manager, now, lease, this.settings.batchSize);
       if (claimed.length === 0) break;
       const sent = await Promise.all(claimed.map((delivery) => this.deliver(delivery, lease)));
       attempts += sent.filter(Boolean).length;
@@ -139,29 +145,27 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const statusCode = 'statusCode' in outcome ? outcome.statusCode : null;
     const error =
       'error' in outcome ? outcome.error : result === 'success' ? null : `The receiver answered ${statusCode}.`;
-    const final = await this.repository.transaction(async (manager) => {
-      await this.repository.insertAttempt(
-        { deliveryId: delivery.id, attemptedAt, durationMs, statusCode, error },
-        manager,
-      );
+    const final = await this.transactions.run(async (manager) => {
+      await this.repository.insertAttempt(manager, {
+        deliveryId: delivery.id,
+        attemptedAt,
+        durationMs,
+        statusCode,
+        error,
+      });
       const now = this.clock.now();
       if (result === 'success' && statusCode !== null) {
-        return (await this.repository.markDelivered(delivery.id, statusCode, now, manager)) ? 'delivered' : undefined;
+        return (await this.repository.markDelivered(manager, delivery.id, statusCode, now)) ? 'delivered' : undefined;
       }
       const attemptCount = delivery.attemptCount + 1;
       const next = afterFailedAttempt(attemptCount, this.settings, now);
-      const changed = await this.repository.markAttemptFailed(
-        delivery.id,
-        lease,
-        {
-          attemptCount,
-          status: next.status,
-          nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : undefined,
-          statusCode,
-          error: error ?? 'The attempt failed.',
-        },
-        manager,
-      );
+      const changed = await this.repository.markAttemptFailed(manager, delivery.id, lease, {
+        attemptCount,
+        status: next.status,
+        nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : undefined,
+        statusCode,
+        error: error ?? 'The attempt failed.',
+      });
       if (!changed) {
         this.logger.warn({ deliveryId: delivery.id }, 'A webhook delivery changed while it was being sent');
       }
@@ -173,13 +177,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /** A subscription disabled after the claim: the delivery fails without a request. */
   private async recordDisabled(delivery: ClaimedDelivery, lease: Date): Promise<void> {
-    await this.repository.transaction((manager) =>
-      this.repository.markAttemptFailed(
-        delivery.id,
-        lease,
-        { attemptCount: delivery.attemptCount, status: 'failed', statusCode: null, error: SUBSCRIPTION_DISABLED_ERROR },
-        manager,
-      ),
+    await this.transactions.run((manager) =>
+      this.repository.markAttemptFailed(manager, delivery.id, lease, {
+        attemptCount: delivery.attemptCount,
+        status: 'failed',
+        statusCode: null,
+        error: SUBSCRIPTION_DISABLED_ERROR,
+      }),
     );
   }
 }

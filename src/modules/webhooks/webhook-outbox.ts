@@ -42,7 +42,7 @@ export class WebhookOutbox {
       const payload = JSON.stringify({ id, type: event.type, createdAt: createdAt.toISOString(), data: event.data });
       return { id, type: event.type, payload, createdAt };
     });
-    await this.repository.insertEventsWithDeliveries(rows, manager);
+    await this.repository.insertEventsWithDeliveries(manager, rows);
     return rows.map((row) => row.id);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { WebhookDeliveryAttemptEntity } from './webhook-delivery-attempt.entity';
 import { DeliveryStatus, WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEventEntity } from './webhook-event.entity';
@@ -68,46 +67,42 @@ export interface FailedAttemptUpdate {
 }
 
 /**
- * The webhook tables' queries, named, without rules. Methods take an optional EntityManager to join a
- * caller's transaction (the outbox always does); without one they use the pool.
+ * The webhook tables' queries, named, without rules. Every method takes the caller's EntityManager first: a
+ * transaction's (the outbox always writes in the change's), or `dataSource.manager` for one statement outside a
+ * transaction (docs/development.md, "Data access").
  */
 @Injectable()
 export class WebhooksRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
   // Subscriptions
 
-  async insertSubscription(row: NewSubscriptionRow, manager?: EntityManager): Promise<WebhookSubscriptionEntity> {
-    const repository = this.subscriptions(manager);
+  async insertSubscription(manager: EntityManager, row: NewSubscriptionRow): Promise<WebhookSubscriptionEntity> {
+    const repository = manager.getRepository(WebhookSubscriptionEntity);
     const subscription = repository.create(row);
     await repository.insert(subscription);
     return subscription;
   }
 
-  listSubscriptions(manager?: EntityManager): Promise<WebhookSubscriptionEntity[]> {
-    return this.subscriptions(manager).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  listSubscriptions(manager: EntityManager): Promise<WebhookSubscriptionEntity[]> {
+    return manager.getRepository(WebhookSubscriptionEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  findSubscription(id: string, manager?: EntityManager): Promise<WebhookSubscriptionEntity | null> {
-    return this.subscriptions(manager).findOneBy({ id });
+  findSubscription(manager: EntityManager, id: string): Promise<WebhookSubscriptionEntity | null> {
+    return manager.getRepository(WebhookSubscriptionEntity).findOneBy({ id });
   }
 
   /** Sets `disabled_at` unless it is set already; true when this call disabled it. */
-  async disableSubscription(id: string, at: Date, manager?: EntityManager): Promise<boolean> {
-    const result = await this.subscriptions(manager).update({ id, disabledAt: IsNull() }, { disabledAt: at });
+  async disableSubscription(manager: EntityManager, id: string, at: Date): Promise<boolean> {
+    const result = await manager
+      .getRepository(WebhookSubscriptionEntity)
+      .update({ id, disabledAt: IsNull() }, { disabledAt: at });
     return (result.affected ?? 0) > 0;
   }
 
   /** Marks the subscription's pending deliveries failed with `reason`; returns how many. */
-  async failPendingDeliveries(subscriptionId: string, reason: string, manager?: EntityManager): Promise<number> {
-    const result = await this.deliveries(manager).update(
-      { subscriptionId, status: 'pending' },
-      { status: 'failed', lastError: reason, lockedUntil: null },
-    );
+  async failPendingDeliveries(manager: EntityManager, subscriptionId: string, reason: string): Promise<number> {
+    const result = await manager
+      .getRepository(WebhookDeliveryEntity)
+      .update({ subscriptionId, status: 'pending' }, { status: 'failed', lastError: reason, lockedUntil: null });
     return result.affected ?? 0;
   }
 
@@ -117,7 +112,7 @@ export class WebhooksRepository {
    * Writes the events and, for each, one pending delivery due at its creation per enabled subscription whose
    * events contain its type or `*`, in one statement: the outbox adds a single round trip to the change it reports.
    */
-  async insertEventsWithDeliveries(events: readonly WebhookEventEntity[], manager: EntityManager): Promise<void> {
+  async insertEventsWithDeliveries(manager: EntityManager, events: readonly WebhookEventEntity[]): Promise<void> {
     if (events.length === 0) return;
     await manager.query(
       `WITH "event" AS (
@@ -144,9 +139,10 @@ export class WebhooksRepository {
    * Leases up to `limit` due deliveries, oldest due first, in one statement (its own short transaction):
    * rows another dispatcher is claiming right now are skipped (SKIP LOCKED), rows it has leased are not due
    * (`locked_until` in the future). A lease that expires, because its holder crashed, makes the row due again.
+   * The dispatcher runs it outside any transaction, on `dataSource.manager`, so that the lease commits at once.
    */
-  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
-    const rows: ClaimedRow[] = await this.dataSource.query(
+  async claimDue(manager: EntityManager, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
+    const rows: ClaimedRow[] = await manager.query(
       `WITH "due" AS (
          SELECT "id" FROM "webhook_deliveries"
           WHERE "status" = 'pending' AND "next_attempt_at" <= $1
@@ -180,12 +176,12 @@ export class WebhooksRepository {
     }));
   }
 
-  async insertAttempt(row: Omit<WebhookDeliveryAttemptEntity, 'id' | 'delivery'>, manager: EntityManager) {
+  async insertAttempt(manager: EntityManager, row: Omit<WebhookDeliveryAttemptEntity, 'id' | 'delivery'>) {
     await manager.getRepository(WebhookDeliveryAttemptEntity).insert(row);
   }
 
   /** Delivered is final and true whoever holds the lease; false when it was delivered already. */
-  async markDelivered(id: string, statusCode: number, at: Date, manager: EntityManager): Promise<boolean> {
+  async markDelivered(manager: EntityManager, id: string, statusCode: number, at: Date): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
       .update(WebhookDeliveryEntity)
@@ -208,10 +204,10 @@ export class WebhooksRepository {
    * nothing. False when nothing was changed.
    */
   async markAttemptFailed(
+    manager: EntityManager,
     id: string,
     lease: Date,
     update: FailedAttemptUpdate,
-    manager: EntityManager,
   ): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
@@ -231,8 +227,11 @@ export class WebhooksRepository {
 
   // Staff views
 
-  async listDeliveries(filter: DeliveryFilter): Promise<{ items: DeliveryView[]; total: number }> {
-    const query = this.deliveryViews(this.dataSource.manager);
+  async listDeliveries(
+    manager: EntityManager,
+    filter: DeliveryFilter,
+  ): Promise<{ items: DeliveryView[]; total: number }> {
+    const query = this.deliveryViews(manager);
     if (filter.status !== undefined) query.andWhere('d.status = :status', { status: filter.status });
     if (filter.eventType !== undefined) query.andWhere('e.type = :eventType', { eventType: filter.eventType });
     if (filter.subscriptionId !== undefined) {
@@ -248,22 +247,31 @@ export class WebhooksRepository {
     return { items: deliveries.map(toView), total };
   }
 
-  async findDelivery(id: string, manager?: EntityManager, forUpdate = false): Promise<DeliveryView | null> {
-    const query = this.deliveryViews(manager ?? this.dataSource.manager).where('d.id = :id', { id });
-    if (forUpdate) query.setLock('pessimistic_write', undefined, ['d']);
-    const delivery = await query.getOne();
-    return delivery === null ? null : toView(delivery);
+  findDelivery(manager: EntityManager, id: string): Promise<DeliveryView | null> {
+    return this.oneDelivery(manager, id, false);
+  }
+
+  /** {@link findDelivery}, locking the delivery row (not its event's or subscription's) until the transaction ends. */
+  lockDelivery(manager: EntityManager, id: string): Promise<DeliveryView | null> {
+    return this.oneDelivery(manager, id, true);
   }
 
   /** A failed or pending delivery becomes pending and due at `at`; attempts made so far are kept. */
-  async scheduleNow(id: string, at: Date, manager: EntityManager): Promise<void> {
+  async scheduleNow(manager: EntityManager, id: string, at: Date): Promise<void> {
     await manager.getRepository(WebhookDeliveryEntity).update({ id }, { status: 'pending', nextAttemptAt: at });
   }
 
-  listAttempts(deliveryId: string, manager?: EntityManager): Promise<WebhookDeliveryAttemptEntity[]> {
-    return (manager ?? this.dataSource.manager)
+  listAttempts(manager: EntityManager, deliveryId: string): Promise<WebhookDeliveryAttemptEntity[]> {
+    return manager
       .getRepository(WebhookDeliveryAttemptEntity)
       .find({ where: { deliveryId }, order: { attemptedAt: 'ASC', id: 'ASC' } });
+  }
+
+  private async oneDelivery(manager: EntityManager, id: string, forUpdate: boolean): Promise<DeliveryView | null> {
+    const query = this.deliveryViews(manager).where('d.id = :id', { id });
+    if (forUpdate) query.setLock('pessimistic_write', undefined, ['d']);
+    const delivery = await query.getOne();
+    return delivery === null ? null : toView(delivery);
   }
 
   private deliveryViews(manager: EntityManager) {
@@ -273,14 +281,6 @@ export class WebhooksRepository {
       .innerJoin('d.event', 'e')
       .innerJoin('d.subscription', 's')
       .addSelect(['e.id', 'e.type', 's.id', 's.url']);
-  }
-
-  private subscriptions(manager?: EntityManager) {
-    return (manager ?? this.dataSource.manager).getRepository(WebhookSubscriptionEntity);
-  }
-
-  private deliveries(manager?: EntityManager) {
-    return (manager ?? this.dataSource.manager).getRepository(WebhookDeliveryEntity);
   }
 }
 

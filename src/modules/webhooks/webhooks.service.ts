@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { DomainError, notFound } from '../../common/errors/domain-error';
@@ -22,6 +24,7 @@ export class WebhooksService {
     private readonly transactions: TransactionRunner,
     private readonly urlPolicy: WebhookUrlPolicy,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Registers a URL for the given events (or `['*']`); returns the subscription and its signing secret. */
@@ -31,7 +34,7 @@ export class WebhooksService {
   ): Promise<{ subscription: WebhookSubscriptionEntity; secret: string }> {
     await this.urlPolicy.assertAllowed(input.url);
     const secret = generateWebhookSecret();
-    const subscription = await this.repository.insertSubscription({
+    const subscription = await this.repository.insertSubscription(this.dataSource.manager, {
       url: input.url,
       events: input.events,
       secret,
@@ -43,7 +46,7 @@ export class WebhooksService {
   }
 
   list(): Promise<WebhookSubscriptionEntity[]> {
-    return this.repository.listSubscriptions();
+    return this.repository.listSubscriptions(this.dataSource.manager);
   }
 
   /**
@@ -52,22 +55,22 @@ export class WebhooksService {
    */
   async disable(id: string): Promise<void> {
     await this.transactions.run(async (manager) => {
-      const subscription = await this.repository.findSubscription(id, manager);
+      const subscription = await this.repository.findSubscription(manager, id);
       if (subscription === null) throw notFound(`Webhook ${id}`);
-      if (await this.repository.disableSubscription(id, this.clock.now(), manager)) {
-        await this.repository.failPendingDeliveries(id, SUBSCRIPTION_DISABLED_ERROR, manager);
+      if (await this.repository.disableSubscription(manager, id, this.clock.now())) {
+        await this.repository.failPendingDeliveries(manager, id, SUBSCRIPTION_DISABLED_ERROR);
       }
     });
   }
 
   listDeliveries(filter: DeliveryFilter): Promise<{ items: DeliveryView[]; total: number }> {
-    return this.repository.listDeliveries(filter);
+    return this.repository.listDeliveries(this.dataSource.manager, filter);
   }
 
   async getDelivery(id: string): Promise<{ delivery: DeliveryView; attempts: WebhookDeliveryAttemptEntity[] }> {
-    const delivery = await this.repository.findDelivery(id);
+    const delivery = await this.repository.findDelivery(this.dataSource.manager, id);
     if (delivery === null) throw notFound(`Webhook delivery ${id}`);
-    return { delivery, attempts: await this.repository.listAttempts(id) };
+    return { delivery, attempts: await this.repository.listAttempts(this.dataSource.manager, id) };
   }
 
   /**
@@ -77,22 +80,22 @@ export class WebhooksService {
    */
   async retry(id: string): Promise<DeliveryView> {
     return this.transactions.run(async (manager) => {
-      const delivery = await this.repository.findDelivery(id, manager, true);
+      const delivery = await this.repository.lockDelivery(manager, id);
       if (delivery === null) throw notFound(`Webhook delivery ${id}`);
       if (delivery.status === 'delivered') {
         throw new DomainError('DELIVERY_ALREADY_DELIVERED', `Webhook delivery ${id} was delivered already.`, {
           deliveryId: id,
         });
       }
-      const subscription = await this.repository.findSubscription(delivery.subscriptionId, manager);
+      const subscription = await this.repository.findSubscription(manager, delivery.subscriptionId);
       if (subscription === null || subscription.disabledAt !== null) {
         throw new DomainError('WEBHOOK_DISABLED', `The webhook of delivery ${id} is disabled.`, {
           deliveryId: id,
           webhookId: delivery.subscriptionId,
         });
       }
-      await this.repository.scheduleNow(id, this.clock.now(), manager);
-      const updated = await this.repository.findDelivery(id, manager);
+      await this.repository.scheduleNow(manager, id, this.clock.now());
+      const updated = await this.repository.findDelivery(manager, id);
       if (updated === null) throw notFound(`Webhook delivery ${id}`);
       return updated;
     });

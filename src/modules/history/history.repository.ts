@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from './actor';
+import { LicenseEventEntity } from './license-event.entity';
+
+/** A license event to write; its time and id come with the insert. */
+export interface NewLicenseEvent {
+  licenseId: string;
+  /** e.g. `issued`, `delivered`, `domain_bound`, `suspended`. */
+  type: string;
+  actor: Actor;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  reason?: string | null;
+}
+
+/**
+ * Named queries of license events, the one place that stores them; no rules. Every method takes the caller's
+ * EntityManager first (docs/development.md, "Data access"): events are written in the change's transaction.
+ */
+@Injectable()
+export class HistoryRepository {
+  /**
+   * Writes the events in one statement, in the order given (the id orders the events of one instant), all at
+   * `occurredAt`: plain SQL, since issuance writes two events per license and the query builder cost more than
+   * the insert.
+   */
+  async insertEvents(manager: EntityManager, occurredAt: Date, events: readonly NewLicenseEvent[]): Promise<void> {
+    const column = <T>(value: (event: NewLicenseEvent) => T): T[] => events.map(value);
+    const json = (value: Record<string, unknown> | null | undefined) => (value == null ? null : JSON.stringify(value));
+    await manager.query(
+      `INSERT INTO license_events (license_id, type, occurred_at, actor_type, actor_id, actor_name, before, after, reason)
+       SELECT license_id, type, $3, actor_type, actor_id, actor_name, before, after, reason
+         FROM unnest($1::uuid[], $2::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::jsonb[], $8::jsonb[],
+                     $9::text[]) WITH ORDINALITY
+              AS event(license_id, type, actor_type, actor_id, actor_name, before, after, reason, position)
+        ORDER BY position`,
+      [
+        column((event) => event.licenseId),
+        column((event) => event.type),
+        occurredAt,
+        column((event) => event.actor.type),
+        column((event) => event.actor.id),
+        column((event) => event.actor.name),
+        column((event) => json(event.before)),
+        column((event) => json(event.after)),
+        column((event) => event.reason ?? null),
+      ],
+    );
+  }
+
+  /** Oldest first; events of one instant keep the order in which they were written. */
+  listForLicense(manager: EntityManager, licenseId: string): Promise<LicenseEventEntity[]> {
+    return manager.find(LicenseEventEntity, { where: { licenseId }, order: { occurredAt: 'ASC', id: 'ASC' } });
+  }
+}
