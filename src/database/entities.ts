@@ -1,4 +1,5 @@
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
+import { ApiClientKeyEntity } from '../modules/auth/api-client-key.entity';
 import { ApiClientEntity } from '../modules/auth/api-client.entity';
 import { StaffUserEntity } from '../modules/auth/staff-user.entity';
 import { ProductEntity } from '../modules/catalog/product.entity';
@@ -21,6 +22,7 @@ import { WebhookSubscriptionEntity } from '../modules/webhooks/webhook-subscript
 export const ENTITIES = [
   StaffUserEntity,
   ApiClientEntity,
+  ApiClientKeyEntity,
   VendorEntity,
   ProductEntity,
   ReleaseEntity,

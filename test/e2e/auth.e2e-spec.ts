@@ -1,5 +1,6 @@
 import * as jwt from 'jsonwebtoken';
 import { createPublicKey, generateKeyPairSync, JsonWebKey } from 'node:crypto';
+import { ApiClientsService } from '../../src/modules/auth/api-clients.service';
 import { StaffUsersService } from '../../src/modules/auth/staff-users.service';
 import { compactToken, hs256Token } from '../support/forged-tokens';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -237,9 +238,20 @@ describe('staff auth and API clients (e2e)', () => {
       expect(apiKey).toMatch(/^lsk_[\w-]{43}$/);
       expect(created.body).toMatchObject({ name: 'Web shop', keyPrefix: apiKey.slice(0, 12), revokedAt: null });
 
-      const stored: Record<string, unknown>[] = await t.dataSource.query('SELECT * FROM api_clients WHERE id = $1', [
-        created.body.id,
-      ]);
+      const firstKey = {
+        id: expect.any(String),
+        keyPrefix: apiKey.slice(0, 12),
+        createdAt: created.body.createdAt,
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      expect(created.body.keys).toEqual([firstKey]);
+
+      const stored: Record<string, unknown>[] = await t.dataSource.query(
+        'SELECT * FROM api_clients c JOIN api_client_keys k ON k.api_client_id = c.id WHERE c.id = $1',
+        [created.body.id],
+      );
+      expect(stored).toHaveLength(1);
       expect(stored[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(JSON.stringify(stored)).not.toContain(apiKey.slice(12));
 
@@ -251,12 +263,14 @@ describe('staff auth and API clients (e2e)', () => {
         keyPrefix: apiKey.slice(0, 12),
         createdAt: created.body.createdAt,
         revokedAt: null,
+        keys: [firstKey],
       });
 
       const whoAmI = await me(`Bearer ${apiKey}`).expect(200);
       expect(whoAmI.body).toEqual({ kind: 'storefront', id: created.body.id, name: 'Web shop', role: 'storefront' });
       await me(`Bearer ${apiKey}x`).expect(401);
       await t.http().get('/v1/staff-users').set('Authorization', `Bearer ${apiKey}`).expect(403);
+      await t.app.get(ApiClientsService).settled();
 
       const revoked = await t
         .http()
@@ -264,6 +278,9 @@ describe('staff auth and API clients (e2e)', () => {
         .set('Authorization', admin)
         .expect(200);
       expect(revoked.body.revokedAt).toEqual(t.clock.now().toISOString());
+      expect(revoked.body.keys).toEqual([
+        { ...firstKey, lastUsedAt: t.clock.now().toISOString(), revokedAt: revoked.body.revokedAt },
+      ]);
       await me(`Bearer ${apiKey}`).expect(401);
     });
 

@@ -33,6 +33,9 @@ interface Fixtures {
   orderA: string;
   /** An API client that is neither A nor B, to revoke. */
   apiClientC: string;
+  /** Another API client, to issue keys for, and its first key, to revoke. */
+  apiClientD: string;
+  apiClientDKey: string;
   webhookToDisable: string;
   delivery: string;
 }
@@ -83,6 +86,11 @@ const MATRIX = {
   'POST /v1/api-clients': { who: ADMIN },
   'GET /v1/api-clients': { who: STAFF },
   'POST /v1/api-clients/{id}/revoke': { who: ADMIN, fill: (f) => ({ id: f.apiClientC }) },
+  'POST /v1/api-clients/{id}/keys': { who: ADMIN, fill: (f) => ({ id: f.apiClientD }) },
+  'POST /v1/api-clients/{id}/keys/{keyId}/revoke': {
+    who: ADMIN,
+    fill: (f) => ({ id: f.apiClientD, keyId: f.apiClientDKey }),
+  },
 
   // Catalog: admins write; the spec leaves reads open, the code gives them to staff and storefronts. The
   // example product of POST /v1/products is the one the {sku} rows work on.
@@ -231,6 +239,10 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
       )
     ).body as { licenses: License[] };
     const apiClientC = (await post('/v1/api-clients', { name: 'Shop C' })).body as { id: string };
+    const apiClientD = (await post('/v1/api-clients', { name: 'Shop D' })).body as {
+      id: string;
+      keys: { id: string }[];
+    };
     const deliveries = await t
       .http()
       .get('/v1/webhooks/deliveries')
@@ -247,6 +259,8 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
       licenseB: orderB.licenses[0],
       orderA: orderA.orderId,
       apiClientC: apiClientC.id,
+      apiClientD: apiClientD.id,
+      apiClientDKey: apiClientD.keys[0].id,
       webhookToDisable: toDisable.id,
       delivery: (deliveries.body as { items: { id: string }[] }).items[0].id,
     };

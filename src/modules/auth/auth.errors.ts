@@ -7,6 +7,8 @@ import type { ErrorStatusOf } from '../../common/errors/error-codes';
 export const AUTH_ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   EMAIL_TAKEN: 409,
+  /** A key was asked for a revoked API client: a revoked client stays revoked, with all its keys. */
+  API_CLIENT_REVOKED: 409,
 } as const;
 
 export type AuthErrorCode = keyof typeof AUTH_ERROR_STATUS;

@@ -1,20 +1,25 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiClientEntity } from './api-client.entity';
 import { ApiClientsController } from './api-clients.controller';
+import { ApiClientsRepository } from './api-clients.repository';
 import { ApiClientsService } from './api-clients.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { StaffTokenService } from './staff-token.service';
-import { StaffUserEntity } from './staff-user.entity';
 import { StaffUsersController } from './staff-users.controller';
+import { StaffUsersRepository } from './staff-users.repository';
 import { StaffUsersService } from './staff-users.service';
 
-/** Staff users and login, storefront API clients, and the guard that checks every request. */
+/** Staff users and login, storefront API clients and their keys, and the guard that checks every request. */
 @Module({
-  imports: [TypeOrmModule.forFeature([StaffUserEntity, ApiClientEntity])],
   controllers: [AuthController, StaffUsersController, ApiClientsController],
-  providers: [StaffUsersService, ApiClientsService, StaffTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    StaffUsersRepository,
+    ApiClientsRepository,
+    StaffUsersService,
+    ApiClientsService,
+    StaffTokenService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
 })
 export class AuthModule {}

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../../common/database/database-errors';
 import { DomainError } from '../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from './password-hasher';
 import { StaffRole, StaffUserEntity } from './staff-user.entity';
-
-const UNIQUE_VIOLATION = '23505';
+import { StaffUsersRepository } from './staff-users.repository';
 
 /** Staff accounts: the first admin from the configuration, the others created by admins. */
 @Injectable()
@@ -14,7 +14,8 @@ export class StaffUsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(StaffUsersService.name);
 
   constructor(
-    @InjectRepository(StaffUserEntity) private readonly users: Repository<StaffUserEntity>,
+    private readonly repository: StaffUsersRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -25,24 +26,22 @@ export class StaffUsersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.auth.initialAdmin;
     if (admin === undefined) return;
-    const inserted = await this.users
-      .createQueryBuilder()
-      .insert()
-      .values({ email: admin.email.toLowerCase(), passwordHash: await hashPassword(admin.password), role: 'admin' })
-      .orIgnore()
-      .execute();
-    if ((inserted.raw as unknown[]).length > 0) {
+    const inserted = await this.repository.insertIfNew(this.dataSource.manager, {
+      email: admin.email.toLowerCase(),
+      passwordHash: await hashPassword(admin.password),
+      role: 'admin',
+    });
+    if (inserted) {
       this.logger.log(`Created the first admin ${admin.email}`);
     }
   }
 
   async create(email: string, password: string, role: StaffRole): Promise<StaffUserEntity> {
+    const row = { email: email.toLowerCase(), passwordHash: await hashPassword(password), role };
     try {
-      return await this.users.save(
-        this.users.create({ email: email.toLowerCase(), passwordHash: await hashPassword(password), role }),
-      );
+      return await this.repository.insert(this.dataSource.manager, row);
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (violatedConstraint(error, PG_UNIQUE_VIOLATION) === 'uq_staff_users_email') {
         throw new DomainError('EMAIL_TAKEN', `A staff user with the e-mail ${email} already exists.`);
       }
       throw error;
@@ -50,12 +49,12 @@ export class StaffUsersService implements OnApplicationBootstrap {
   }
 
   list(): Promise<StaffUserEntity[]> {
-    return this.users.find({ order: { createdAt: 'ASC', email: 'ASC' } });
+    return this.repository.list(this.dataSource.manager);
   }
 
   /** The account these credentials belong to, or undefined; takes as long for an unknown e-mail. */
   async checkCredentials(email: string, password: string): Promise<StaffUserEntity | undefined> {
-    const user = await this.users.findOneBy({ email: email.toLowerCase() });
+    const user = await this.repository.findByEmail(this.dataSource.manager, email.toLowerCase());
     const valid = await verifyPassword(password, user?.passwordHash ?? (await UNKNOWN_USER_HASH));
     return user !== null && valid ? user : undefined;
   }
