@@ -18,6 +18,7 @@ const MODULE_ORDER = [
   'history',
   'licenses',
   'subscriptions',
+  'transfer',
   'verification',
   'operations',
 ];

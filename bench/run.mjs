@@ -1,18 +1,28 @@
-/* global process, console, fetch, setTimeout, setInterval, clearInterval, AbortSignal, URL */
+/* global process, console, setInterval, clearInterval */
 // The benchmark of the built service (`npm run bench`): a fresh PostgreSQL database, the service started as in
 // production, data seeded set-based in SQL, and every load driven by autocannon from a separate process on
 // 127.0.0.1 only, each run bounded by its duration. Prints a Markdown report; the database is dropped at the end.
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import {
+  ADDON_ID,
+  benchDatabase,
+  freePort,
+  positive,
+  prepareCatalog,
+  ROOT,
+  rssMiB,
+  seconds,
+  seed,
+  serviceEnv,
+  SKU,
+  startService as startBuiltService,
+} from './service.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 const SERVER_URL = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** `postgres` (the server above) or `embedded`: the service starts its own engine, as `npm start` does. */
 const ENGINE = process.env.BENCH_ENGINE ?? 'postgres';
@@ -20,101 +30,16 @@ const DURATION = positive('BENCH_DURATION', 10);
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 64);
 const SCALES = (process.env.BENCH_SCALES ?? '10000,1000000').split(',').map(Number);
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
-const SKU = 'bench-addon';
-const ADDON_ID = 'cp_bench_addon';
 const ADMIN = { email: 'bench-admin@licensor.localhost', password: randomBytes(18).toString('base64url') };
-const STARTUP_TIMEOUT_MS = 120_000;
 const KINDS = (process.env.BENCH_KINDS ?? 'baseline,verify,legacy,orders').split(',');
 const WARM_UP_SECONDS = 3;
 
-function positive(name, fallback) {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number.`);
-  return value;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+/** The service, with `node --cpu-prof` when BENCH_CPU_PROF names a folder. */
+const startService = (env, options) =>
+  startBuiltService(env, {
+    ...options,
+    nodeArgs: CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR)}`] : [],
   });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const seconds = (ms) => (ms / 1000).toFixed(2);
-
-/** Starts `node dist/src/main.js` and resolves once a log line matches `ready` (or the port answers). */
-async function startService(env, { ready, port }) {
-  const started = process.hrtime.bigint();
-  const args = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR)}`, MAIN] : [MAIN];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  const listening = new Promise((resolve) => {
-    const watch = (chunk) => {
-      output += chunk.toString();
-      if (ready !== undefined && ready.test(output)) resolve();
-    };
-    child.stdout.on('data', watch);
-    child.stderr.on('data', watch);
-  });
-  const polled = async () => {
-    if (ready !== undefined) return listening;
-    for (;;) {
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`);
-        if (response.ok) return;
-      } catch {
-        await sleep(50);
-      }
-    }
-  };
-  const outcome = await Promise.race([
-    polled().then(() => 'ready'),
-    exited.then((code) => `exited with ${code}`),
-    sleep(STARTUP_TIMEOUT_MS).then(() => 'timed out'),
-  ]);
-  if (outcome !== 'ready') {
-    child.kill('SIGKILL');
-    throw new Error(`The service did not start (${outcome}):\n${output.slice(-4000)}`);
-  }
-  const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
-  return {
-    pid: child.pid,
-    startupMs,
-    baseUrl: `http://127.0.0.1:${port}`,
-    async stop() {
-      const stopping = Date.now();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const code = await Promise.race([exited, sleep(15_000).then(() => 'timeout')]);
-      if (code === 'timeout') {
-        child.kill('SIGKILL');
-        await exited;
-      }
-      console.error(`service stopped in ${seconds(Date.now() - stopping)} s${code === 'timeout' ? ' (killed)' : ''}`);
-    },
-  };
-}
-
-async function http(baseUrl, method, url, { token, body } = {}) {
-  const response = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text);
-}
 
 /** User and system CPU time a process has used so far, in milliseconds (Linux clock ticks are 10 ms). */
 function cpuMs(pid) {
@@ -142,8 +67,8 @@ async function load(kind, scenario, servicePid, sampleRss = false) {
   const sampler = !sampleRss
     ? undefined
     : setInterval(() => {
-        const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${servicePid}/status`, 'utf8'));
-        if (match) rss.push(Number(match[1]) / 1024);
+        const mib = rssMiB(servicePid);
+        if (mib !== undefined) rss.push(mib);
       }, 250);
   const code = await new Promise((resolve) => child.once('exit', resolve));
   if (sampler) clearInterval(sampler);
@@ -161,38 +86,6 @@ async function load(kind, scenario, servicePid, sampleRss = false) {
   return result;
 }
 
-/** Seeds licenses `from`..`to`: one order, one active license with a unique key and one bound domain each. */
-async function seed(db, from, to, apiClientId, productId) {
-  const started = Date.now();
-  const series = `generate_series(${from}, ${to}) AS g`;
-  await db.query(
-    `
-    INSERT INTO orders (order_id, api_client_id, customer_email, paid_at, fingerprint)
-    SELECT 'seed-' || g, $1::uuid, 'buyer' || g || '@shop.example', now() - interval '30 days', md5('seed-' || g) || md5('order-' || g)
-    FROM ${series}`,
-    [apiClientId],
-  );
-  await db.query(
-    `
-    INSERT INTO licenses (id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
-                          paid_at, updates_until, delivered_at)
-    SELECT md5('license-' || g)::uuid, 'seed-' || g, '1', $1::uuid, 'cart-power', 'buyer' || g || '@shop.example',
-           'active',
-           'CP-' || substr(h, 1, 5) || '-' || substr(h, 6, 5) || '-' || substr(h, 11, 5) || '-' || substr(h, 16, 5)
-             || '-' || substr(h, 21, 5),
-           'CP' || substr(h, 1, 25),
-           now() - interval '30 days', now() + interval '335 days', now() - interval '30 days'
-    FROM ${series}, LATERAL (SELECT upper(md5('bench-key-' || g)) AS h) AS k`,
-    [productId],
-  );
-  await db.query(`
-    INSERT INTO license_domains (license_id, domain, bound_at)
-    SELECT md5('license-' || g)::uuid, 'shop-' || g || '.example.com', now() - interval '30 days'
-    FROM ${series}`);
-  await db.query('ANALYZE orders, licenses, license_domains');
-  return Date.now() - started;
-}
-
 async function startupOfEmbeddedEngine() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'licensor-bench-'));
   try {
@@ -208,37 +101,8 @@ async function startupOfEmbeddedEngine() {
   }
 }
 
-/**
- * Where the service keeps its data: a fresh database on the server, or an empty DATA_DIR for the embedded engine,
- * whose URL is read from the connection file the service writes there (`connect()` after the service started).
- */
-async function benchDatabase() {
-  if (ENGINE === 'embedded') {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'licensor-bench-data-'));
-    const url = () => {
-      const { password, port } = JSON.parse(readFileSync(path.join(dataDir, 'embedded-postgres.json'), 'utf8'));
-      return `postgres://licensor:${encodeURIComponent(password)}@127.0.0.1:${port}/licensor`;
-    };
-    return { env: { DATA_DIR: dataDir }, url, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const databaseName = `licensor_bench_${process.pid}`;
-  const server = new pg.Client({ connectionString: SERVER_URL });
-  await server.connect();
-  await server.query(`CREATE DATABASE ${databaseName}`);
-  const databaseUrl = new URL(SERVER_URL);
-  databaseUrl.pathname = `/${databaseName}`;
-  return {
-    env: { DATABASE_URL: databaseUrl.toString() },
-    url: () => databaseUrl.toString(),
-    drop: async () => {
-      await server.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-      await server.end();
-    },
-  };
-}
-
 async function main() {
-  const database = await benchDatabase();
+  const database = await benchDatabase({ engine: ENGINE, serverUrl: SERVER_URL });
   let service;
   let db;
   const report = { machine: {}, seeding: {}, scales: {}, startup: {} };
@@ -250,41 +114,10 @@ async function main() {
       connections: CONNECTIONS,
       durationSeconds: DURATION,
     };
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const env = {
-      NODE_ENV: 'production',
-      ...database.env,
-      JWT_SECRET: randomBytes(48).toString('base64'),
-      API_KEY_SECRET: randomBytes(48).toString('base64'),
-      LICENSE_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      VERIFY_RATE_LIMIT_PER_IP: '1000000',
-      VERIFY_RATE_LIMIT_PER_KEY: '1000000',
-      WEBHOOK_POLL_INTERVAL_MS: '0',
-      REMINDER_INTERVAL_SECONDS: '0',
-      LOG_LEVEL: 'warn',
-    };
+    const env = serviceEnv(database.env, ADMIN);
     service = await startService(env, { port: await freePort() });
     report.startup.postgresFirstMs = service.startupMs;
-    const { accessToken } = await http(service.baseUrl, 'POST', '/v1/auth/login', { body: ADMIN });
-    await http(service.baseUrl, 'POST', '/v1/products', {
-      token: accessToken,
-      body: {
-        sku: SKU,
-        addonId: ADDON_ID,
-        name: 'Benchmark add-on',
-        vendor: 'cart-power',
-        price: 4900,
-        extraStorefrontPrice: 2450,
-        renewalPrice: 1900,
-        currency: 'USD',
-      },
-    });
-    const client = await http(service.baseUrl, 'POST', '/v1/api-clients', {
-      token: accessToken,
-      body: { name: 'Benchmark shop' },
-    });
+    const { client } = await prepareCatalog(service.baseUrl, ADMIN);
     db = new pg.Client({ connectionString: database.url() });
     // The embedded engine stops with the service (the restart measured below): its server ends this session.
     db.on('error', () => undefined);

@@ -97,7 +97,7 @@ export interface paths {
         };
         /**
          * List API clients
-         * @description Staff and admins (staff read everything). Keys are never shown again.
+         * @description Staff and admins (staff read everything). Each client with its keys: prefix, creation, last use (to the minute) and revocation. Keys are never shown again.
          */
         get: operations["ApiClientsController_list"];
         put?: never;
@@ -106,6 +106,46 @@ export interface paths {
          * @description Admins only. The answer shows the API key once; only its keyed hash is stored.
          */
         post: operations["ApiClientsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-clients/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue another API key for a client (rotation)
+         * @description Admins only. `id` is the API client. The answer shows the new key once; only its keyed hash is stored. The client’s other keys keep working until they are revoked, so a storefront switches without downtime: put the new key in the storefront, then revoke the old one (POST /v1/api-clients/{id}/keys/{keyId}/revoke). The storefront sees the same licenses with either key. A revoked client gets no key: 409 API_CLIENT_REVOKED.
+         */
+        post: operations["ApiClientsController_issueKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-clients/{id}/keys/{keyId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke one API key of a client
+         * @description Admins only. `id` is the API client, `keyId` the `id` of one of its keys (GET /v1/api-clients lists them). That key stops working at once; the client’s other keys keep working. Revoking a revoked key answers the same again. 404 when the client has no such key.
+         */
+        post: operations["ApiClientsController_revokeKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -123,7 +163,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke an API client
-         * @description Admins only. Its key stops working at once.
+         * @description Admins only. Every key of the client stops working at once. Revoking it again changes nothing.
          */
         post: operations["ApiClientsController_revoke"];
         delete?: never;
@@ -212,6 +252,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the history of every license (CSV or JSON Lines)
+         * @description Staff. Every license event (GET /v1/licenses/{id}/events of all licenses) in the order it was written (by `id`), optionally those that occurred from `since` (inclusive) until `until` (exclusive), one per row: `id`, `licenseId`, `type`, `occurredAt`, `actorType`, `actorId`, `actorName`, `before`, `after`, `reason`. `before` and `after` are JSON objects (in CSV, their JSON text); times are ISO 8601; empty cells (CSV) or `null` (JSON Lines) stand for no value. A bad date, or `since` not before `until`, is 400 VALIDATION_FAILED. The file is streamed as it is read, in pages of one consistent snapshot of the database, so it may be of any size; a failure after its first bytes cuts the download off rather than ending it. CSV (RFC 4180, UTF-8, a header row; cells that a spreadsheet would run as a formula begin with `'`) by default, JSON Lines with `Accept: application/x-ndjson` or `?format=jsonl`. Sent as an attachment, never cached.
+         */
+        get: operations["ExportController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import licenses sold elsewhere
+         * @description Admins. The body is a license file, streamed: CSV (`text/csv`: RFC 4180, a header row, UTF-8 with or without byte order mark) or JSON Lines (`application/x-ndjson`), with the columns of the export (GET /v1/licenses/export): vendor, sku, key (kept verbatim; empty for pending), status, customerEmail, customerName, orderId, lineId, paidAt, storefronts, domains (CSV: separated by spaces), domainChangesUsed, domainChangesGranted, updatesUntil, deliveredAt, deliveryDueAt, createdAt, id. The rules of sold licenses hold. All or nothing: one rejected row and nothing is imported (422 IMPORT_REJECTED with the report); `dryRun=true` checks every row, answers the report (200) and changes nothing. A row whose license is there with the same facts is `unchanged` (a file imported twice changes nothing); with other facts it is a CONFLICT, never overwritten. Each license gets an `imported` history event and an imported update period.
+         */
+        post: operations["ImportsController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/licenses": {
         parameters: {
             query?: never;
@@ -224,6 +304,26 @@ export interface paths {
          * @description Staff. `?status=pending` is the delivery queue, soonest due first; `overdue=true` keeps the pending licenses past their due time. Other lists are oldest first.
          */
         get: operations["LicensesController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/licenses/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export licenses (CSV or JSON Lines)
+         * @description Staff. Every license that matches the filters of GET /v1/licenses (all of them without filters), by id, one per row: `id`, `vendor`, `sku`, `key`, `status`, `customerEmail`, `customerName`, `orderId`, `lineId`, `paidAt`, `storefronts`, `domains`, `domainChangesUsed`, `domainChangesGranted`, `updatesUntil`, `deliveredAt`, `deliveryDueAt`, `createdAt`. The key is given as sold whatever the status (empty only while pending): the file is the full copy of the system of record, to be read back by the import. `domains` are the bound domains in bound order (in CSV separated by spaces); times are ISO 8601; empty cells (CSV) or `null` (JSON Lines) stand for no value. The file is streamed as it is read, in pages of one consistent snapshot of the database, so it may be of any size; a failure after its first bytes cuts the download off rather than ending it. CSV (RFC 4180, UTF-8, a header row; cells that a spreadsheet would run as a formula begin with `'`) by default, JSON Lines with `Accept: application/x-ndjson` or `?format=jsonl`. Sent as an attachment, never cached.
+         */
+        get: operations["ExportController_licenses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -888,19 +988,59 @@ export interface components {
              */
             currency: string;
         };
-        ApiClientResponseDto: {
-            /** Format: date-time */
+        ApiClientKeyResponseDto: {
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
             createdAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The key’s id, for revoking it.
+             * @example b7c1d2e3-4f5a-4b6c-9d8e-0f1a2b3c4d5e
+             */
             id: string;
             /**
              * @description The first characters of the key, to tell keys apart.
              * @example lsk_Jx3k9QaB
              */
             keyPrefix: string;
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request, to the minute; null until it has.
+             * @example 2026-03-02T09:41:00.000Z
+             */
+            lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the key (or its whole client) was revoked; a revoked key is refused with 401.
+             */
+            revokedAt: string | null;
+        };
+        ApiClientResponseDto: {
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @example 3f0e2a4c-9b1d-4c6e-8a2f-5d7b9c1e3a40
+             */
+            id: string;
+            /**
+             * @description The prefix of the client’s first key (the one it was created with), kept for older readers; `keys` lists every key with its own prefix.
+             * @example lsk_Jx3k9QaB
+             */
+            keyPrefix: string;
+            /** @description The client’s keys, oldest first, revoked ones included. Any key that is not revoked works. */
+            keys: components["schemas"]["ApiClientKeyResponseDto"][];
             /** @example Web shop */
             name: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the client was revoked, with all its keys.
+             */
             revokedAt: string | null;
         };
         CreateApiClientDto: {
@@ -997,7 +1137,7 @@ export interface components {
              *       "license.revoked"
              *     ]
              */
-            events: ("license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "*")[];
+            events: ("license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "license.imported" | "*")[];
             /**
              * Format: uri
              * @description Where events are POSTed: http or https. In production, a URL whose host is or resolves to a loopback, private, link-local or unique-local address is refused (422 WEBHOOK_URL_NOT_ALLOWED).
@@ -1005,24 +1145,58 @@ export interface components {
              */
             url: string;
         };
+        CreatedApiClientKeyResponseDto: {
+            /**
+             * @description The new API key. Shown only in this answer: put it in the storefront, check that it works, then revoke the old one.
+             * @example lsk_Jx3k9QaBv1qYh0wT6yFh2nq3R8sPZ4kE7m1cX5dLuGo
+             */
+            apiKey: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description The key’s id, for revoking it later.
+             * @example b7c1d2e3-4f5a-4b6c-9d8e-0f1a2b3c4d5e
+             */
+            keyId: string;
+            /**
+             * @description The first characters of the key, as GET /v1/api-clients lists it.
+             * @example lsk_Jx3k9QaB
+             */
+            keyPrefix: string;
+        };
         CreatedApiClientResponseDto: {
             /**
              * @description The API key. Shown only in this answer: store it in the storefront now.
              * @example lsk_Jx3k9QaBv1qYh0wT6yFh2nq3R8sPZ4kE7m1cX5dLuGo
              */
             apiKey: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
             createdAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f0e2a4c-9b1d-4c6e-8a2f-5d7b9c1e3a40
+             */
             id: string;
             /**
-             * @description The first characters of the key, to tell keys apart.
+             * @description The prefix of the client’s first key (the one it was created with), kept for older readers; `keys` lists every key with its own prefix.
              * @example lsk_Jx3k9QaB
              */
             keyPrefix: string;
+            /** @description The client’s keys, oldest first, revoked ones included. Any key that is not revoked works. */
+            keys: components["schemas"]["ApiClientKeyResponseDto"][];
             /** @example Web shop */
             name: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the client was revoked, with all its keys.
+             */
             revokedAt: string | null;
         };
         CreatedWebhookResponseDto: {
@@ -1043,7 +1217,7 @@ export interface components {
              *       "license.revoked"
              *     ]
              */
-            events: ("license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "*")[];
+            events: ("license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "license.imported" | "*")[];
             /** Format: uuid */
             id: string;
             /**
@@ -1102,6 +1276,60 @@ export interface components {
             extra: number;
             /** @example The customer moved the shop twice during a redesign */
             reason: string;
+        };
+        ImportProblemResponseDto: {
+            /**
+             * @description REQUIRED, INVALID_VALUE, KEY_NOT_ALLOWED, INVALID_DOMAIN, DEVELOPMENT_DOMAIN, DUPLICATE_DOMAIN, TOO_MANY_DOMAINS, CHANGES_OVER_CAP, UNKNOWN_VENDOR, UNKNOWN_PRODUCT, CONFLICT (a license with this id, vendor's key or order line exists with other facts) or ORDER_MISMATCH.
+             * @example DEVELOPMENT_DOMAIN
+             */
+            code: string;
+            /**
+             * @example domains
+             * @enum {string}
+             */
+            column?: "id" | "vendor" | "sku" | "key" | "status" | "customerEmail" | "customerName" | "orderId" | "lineId" | "paidAt" | "storefronts" | "domains" | "domainChangesUsed" | "domainChangesGranted" | "updatesUntil" | "deliveredAt" | "deliveryDueAt" | "createdAt";
+            /**
+             * @description The line of the file where the row starts.
+             * @example 12
+             */
+            line: number;
+            /** @example "localhost" is a development host, which is never bound. */
+            message: string;
+        };
+        ImportReportResponseDto: {
+            /** @description True when the licenses are in the database now. */
+            applied: boolean;
+            dryRun: boolean;
+            /** @enum {string} */
+            format: "csv" | "jsonl";
+            /**
+             * @description Licenses created (a dry run: that it would create).
+             * @example 1190
+             */
+            imported: number;
+            /**
+             * @description Problems found, listed in `problems` up to 1 000.
+             * @example 0
+             */
+            problemCount: number;
+            problems: components["schemas"]["ImportProblemResponseDto"][];
+            /**
+             * @description Rows that cannot be imported.
+             * @example 0
+             */
+            rejected: number;
+            /**
+             * @description Rows read.
+             * @example 1200
+             */
+            rows: number;
+            /** @example licenses-2026-03-01.csv */
+            source: string;
+            /**
+             * @description Rows whose license is there already with the same facts; a file imported again is all unchanged.
+             * @example 10
+             */
+            unchanged: number;
         };
         InstallationPageResponseDto: {
             /**
@@ -1524,6 +1752,11 @@ export interface components {
              */
             licenseStatus?: string;
             /**
+             * @description With IMPORT_FILE_UNREADABLE: the line of the file where reading stopped.
+             * @example 1
+             */
+            line?: number;
+            /**
              * @description With AMOUNT_TOO_LARGE: the largest amount one payment may be, in minor units.
              * @example 100000000
              */
@@ -1547,6 +1780,10 @@ export interface components {
              * @example 2026-03-01T12:00:00.000Z
              */
             releasedAt?: string;
+            /** @description With IMPORT_REJECTED: the import report (as POST /v1/imports answers it), whose `problems` say why. */
+            report?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Id of the request in the service logs.
              * @example 5d0b6c9e-8f1c-4a8e-9a43-7d6c1f0a2b3c
@@ -1862,7 +2099,7 @@ export interface components {
              */
             amount: number;
             /** @enum {string} */
-            basis: "from_expiry" | "from_now";
+            basis: "from_expiry" | "from_now" | "imported";
             /** Format: date-time */
             createdAt: string;
             /** @example USD */
@@ -1874,8 +2111,11 @@ export interface components {
             from: string;
             /** Format: uuid */
             id: string;
-            /** @enum {string} */
-            kind: "renewal" | "free_renewal";
+            /**
+             * @description `imported`: the update period sold in the earlier system, brought in by an import.
+             * @enum {string}
+             */
+            kind: "renewal" | "free_renewal" | "imported";
             /** Format: uuid */
             licenseId: string;
             /** @example 12 */
@@ -2017,7 +2257,7 @@ export interface components {
              * @example license.issued
              * @enum {string}
              */
-            eventType: "license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired";
+            eventType: "license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "license.imported";
             /** Format: uuid */
             id: string;
             /** @example The receiver answered 500. */
@@ -2066,7 +2306,7 @@ export interface components {
              * @example license.issued
              * @enum {string}
              */
-            eventType: "license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired";
+            eventType: "license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "license.imported";
             /** Format: uuid */
             id: string;
             /** @example The receiver answered 500. */
@@ -2109,7 +2349,7 @@ export interface components {
              *       "license.revoked"
              *     ]
              */
-            events: ("license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "*")[];
+            events: ("license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "license.imported" | "*")[];
             /** Format: uuid */
             id: string;
             /** @example https://shop.example.com/hooks/licensor */
@@ -2539,6 +2779,183 @@ export interface operations {
             };
         };
     };
+    ApiClientsController_issueKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiClientKeyResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code API_CLIENT_REVOKED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "API_CLIENT_REVOKED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    ApiClientsController_revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientKeyResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     ApiClientsController_revoke: {
         parameters: {
             query?: never;
@@ -2852,6 +3269,209 @@ export interface operations {
             };
         };
     };
+    ExportController_events: {
+        parameters: {
+            query?: {
+                /** @description Only events that occurred at this moment or later (ISO 8601 with a time zone offset). */
+                since?: string;
+                /** @description Only events that occurred before this moment (ISO 8601 with a time zone offset); after `since`. */
+                until?: string;
+                /** @description `csv` (the default) or `jsonl` (JSON Lines); without it, `Accept: application/x-ndjson` chooses JSON Lines. */
+                format?: "csv" | "jsonl";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, `events-<YYYY-MM-DD>.csv` or `.jsonl`, streamed. */
+            200: {
+                headers: {
+                    /** @description `no-store`: the file holds license keys and personal data. */
+                    "Cache-Control"?: string;
+                    /** @description `attachment; filename="events-<YYYY-MM-DD>.csv"` (or `.jsonl`): the day of the export, in UTC. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {"id":"42","licenseId":"3f1c2a4e-8b7d-4c61-9e2f-5a0b1c2d3e4f","type":"revoked","occurredAt":"2026-03-05T10:00:00.000Z","actorType":"staff","actorId":"9b2e7c1d-4f3a-4e8b-a1c2-d3e4f5a6b7c8","actorName":"anna@cart-power.example","before":{"status":"active"},"after":{"status":"revoked"},"reason":"Refund of order 100234"} */
+                    "application/x-ndjson": string;
+                    /**
+                     * @example id,licenseId,type,occurredAt,actorType,actorId,actorName,before,after,reason
+                     *     42,3f1c2a4e-8b7d-4c61-9e2f-5a0b1c2d3e4f,revoked,2026-03-05T10:00:00.000Z,staff,9b2e7c1d-4f3a-4e8b-a1c2-d3e4f5a6b7c8,anna@cart-power.example,"{""status"":""active""}","{""status"":""revoked""}",Refund of order 100234
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    ImportsController_import: {
+        parameters: {
+            query?: {
+                /** @description Check every row and report every problem, and change nothing. */
+                dryRun?: boolean;
+                /** @description Send a `license.imported` webhook for each license imported (off: the shop knows its licenses). */
+                emitWebhooks?: boolean;
+                /** @description The storefront (API client) whose orders these are: it then reads them as its own. None: staff only. */
+                apiClientId?: string;
+                /** @description A name for the file in the history events (default `upload`). */
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The report: applied, or a dry run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED or IMPORT_FILE_UNREADABLE. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED" | "IMPORT_FILE_UNREADABLE";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Problem with code UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Problem with code IMPORT_REJECTED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "IMPORT_REJECTED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     LicensesController_search: {
         parameters: {
             query?: {
@@ -2882,6 +3502,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LicensePageResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    ExportController_licenses: {
+        parameters: {
+            query?: {
+                vendor?: string;
+                email?: string;
+                /** @description A bound domain (normalised before matching). */
+                domain?: string;
+                /** @description Only pending licenses past their delivery due time. */
+                overdue?: boolean;
+                status?: "pending" | "active" | "suspended" | "revoked";
+                /** @description Only licenses checked in the last 30 days from more distinct public hosts than they have storefronts (suspected shared keys; see `sharedSuspected` of GET /v1/licenses). */
+                sharedSuspected?: boolean;
+                /** @description `csv` (the default) or `jsonl` (JSON Lines); without it, `Accept: application/x-ndjson` chooses JSON Lines. */
+                format?: "csv" | "jsonl";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, `licenses-<YYYY-MM-DD>.csv` or `.jsonl`, streamed. */
+            200: {
+                headers: {
+                    /** @description `no-store`: the file holds license keys and personal data. */
+                    "Cache-Control"?: string;
+                    /** @description `attachment; filename="licenses-<YYYY-MM-DD>.csv"` (or `.jsonl`): the day of the export, in UTC. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {"id":"3f1c2a4e-8b7d-4c61-9e2f-5a0b1c2d3e4f","vendor":"cart-power","sku":"cp-power-scroll-pagination","key":"CP-7K3QH-2M9XD-V4T8R-0B6WZ-NQ5JE","status":"active","customerEmail":"buyer@shop.example","customerName":"Ivan Petrov","orderId":"100234","lineId":"1","paidAt":"2026-03-02T09:00:00.000Z","storefronts":2,"domains":["shop.example.com","shop2.example.com"],"domainChangesUsed":0,"domainChangesGranted":0,"updatesUntil":"2027-03-02T09:00:00.000Z","deliveredAt":null,"deliveryDueAt":null,"createdAt":"2026-03-02T09:00:01.000Z"} */
+                    "application/x-ndjson": string;
+                    /**
+                     * @example id,vendor,sku,key,status,customerEmail,customerName,orderId,lineId,paidAt,storefronts,domains,domainChangesUsed,domainChangesGranted,updatesUntil,deliveredAt,deliveryDueAt,createdAt
+                     *     3f1c2a4e-8b7d-4c61-9e2f-5a0b1c2d3e4f,cart-power,cp-power-scroll-pagination,CP-7K3QH-2M9XD-V4T8R-0B6WZ-NQ5JE,active,buyer@shop.example,Ivan Petrov,100234,1,2026-03-02T09:00:00.000Z,2,shop.example.com shop2.example.com,0,0,2027-03-02T09:00:00.000Z,,,2026-03-02T09:00:01.000Z
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description Problem with code VALIDATION_FAILED. */
@@ -5844,7 +6554,7 @@ export interface operations {
                 /** @description Only deliveries in this state. */
                 status?: "pending" | "delivered" | "failed";
                 /** @description Only deliveries of events of this type. */
-                eventType?: "license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired";
+                eventType?: "license.issued" | "license.delivered" | "license.domain_bound" | "license.domain_changed" | "license.renewed" | "license.storefronts_added" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.updates_expiring" | "license.updates_expired" | "license.imported";
                 /** @description Only deliveries to this webhook. */
                 webhookId?: string;
             };

@@ -18,6 +18,7 @@ import { DomainsModule } from './modules/licenses/domains/domains.module';
 import { LicensesModule } from './modules/licenses/licenses.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
+import { TransferModule } from './modules/transfer/transfer.module';
 import { VerificationModule } from './modules/verification/verification.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
@@ -41,6 +42,9 @@ export class AppModule {
         ScheduleModule.forRoot(),
         AuthModule,
         CatalogModule,
+        // Before LicensesModule: its routes are registered first, so GET /v1/licenses/export is not taken for
+        // GET /v1/licenses/{id}.
+        TransferModule,
         LicensesModule,
         DomainsModule,
         SubscriptionsModule,

@@ -10,7 +10,6 @@ import { RejectUnstorableTextPipe } from './common/http/unstorable-text.pipe';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { STAFF_AUTH, STAFF_LOGIN_AUTH } from './modules/auth/access.decorators';
 
-
 /**
  * The groups of operations in Swagger UI, in this order: the staff's daily work first, then what storefronts
  * and add-ons call, then administration. Every tag of an operation must be here (the OpenAPI lint checks).
@@ -28,6 +27,10 @@ const API_TAGS: [name: string, description: string][] = [
   ['Verification', 'License checks by add-ons (public, rate-limited), signed answers and their public keys.'],
   ['Legacy add-on protocol', 'The license check that add-ons already in the field speak (index.php).'],
   ['Catalog', 'Vendors, products and their releases; admins write.'],
+  [
+    'Import and export',
+    'Licenses sold by the earlier system in (admins), every license and every history event out as files (staff).',
+  ],
   ['Webhooks', 'Subscriptions to license events (admins) and their deliveries (staff).'],
   ['Staff users and API clients', 'Admins create staff users and the API keys of storefronts.'],
   ['Operations', 'Health and Prometheus metrics, for the platform.'],

@@ -4,6 +4,7 @@ import { CATALOG_ERROR_STATUS } from './modules/catalog/catalog.errors';
 import { DOMAINS_ERROR_STATUS } from './modules/licenses/domains/domains.errors';
 import { LICENSES_ERROR_STATUS } from './modules/licenses/licenses.errors';
 import { SUBSCRIPTIONS_ERROR_STATUS } from './modules/subscriptions/subscriptions.errors';
+import { TRANSFER_ERROR_STATUS } from './modules/transfer/transfer.errors';
 import { WEBHOOKS_ERROR_STATUS } from './modules/webhooks/webhooks.errors';
 
 /**
@@ -17,6 +18,7 @@ for (const table of [
   WEBHOOKS_ERROR_STATUS,
   DOMAINS_ERROR_STATUS,
   SUBSCRIPTIONS_ERROR_STATUS,
+  TRANSFER_ERROR_STATUS,
 ]) {
   registerErrorStatuses(table);
 }

@@ -49,6 +49,8 @@ export interface AppConfig {
     developmentPatterns: string[];
   };
   subscriptions: SubscriptionsConfig;
+  /** The largest license file `POST /v1/imports` reads, in bytes (413 above). */
+  importMaxBytes: number;
 }
 
 /** Update subscriptions: download tokens and the expiry reminders job. */

@@ -211,6 +211,7 @@ export function parseConfig(
       downloadTokenTtlSeconds: integer('DOWNLOAD_TOKEN_TTL_SECONDS', 600, 10, 3600),
       reminderIntervalSeconds: integer('REMINDER_INTERVAL_SECONDS', 3600, 0, 86_400),
     },
+    importMaxBytes: integer('IMPORT_MAX_BYTES', 1024 ** 3, 1024, 64 * 1024 ** 3),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return draft;

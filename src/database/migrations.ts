@@ -7,6 +7,7 @@ import { Subscriptions1764500400000 } from '../../migrations/1764500400000-Subsc
 import { PaymentReferences1764500500000 } from '../../migrations/1764500500000-PaymentReferences';
 import { KeyLookupNotEmpty1764500600000 } from '../../migrations/1764500600000-KeyLookupNotEmpty';
 import { InstallationTelemetry1764500700000 } from '../../migrations/1764500700000-InstallationTelemetry';
+import { ImportedLicenses1764500900000 } from '../../migrations/1764500900000-ImportedLicenses';
 import { ApiClientKeys1764500800000 } from '../../migrations/1764500800000-ApiClientKeys';
 
 /** Every migration, oldest first. A new file in migrations/ is added here too. */
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   KeyLookupNotEmpty1764500600000,
   InstallationTelemetry1764500700000,
   ApiClientKeys1764500800000,
+  ImportedLicenses1764500900000,
 ];

@@ -92,6 +92,11 @@ const MATRIX = {
     fill: (f) => ({ id: f.apiClientD, keyId: f.apiClientDKey }),
   },
 
+  // Import (admins) and export (staff): a dry run of the document's example file, which imports nothing.
+  'POST /v1/imports': { who: ADMIN, fill: () => ({ dryRun: 'true' }) },
+  'GET /v1/licenses/export': { who: STAFF },
+  'GET /v1/events/export': { who: STAFF },
+
   // Catalog: admins write; the spec leaves reads open, the code gives them to staff and storefronts. The
   // example product of POST /v1/products is the one the {sku} rows work on.
   'GET /v1/vendors': { who: STOREFRONT_AND_STAFF },
@@ -293,6 +298,7 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
     if (principal !== 'none') request = request.set('Authorization', auth[principal]);
     if (example.body === undefined) return request;
     if (example.body.type === 'form') request = request.type('form');
+    if (example.body.type === 'csv') request = request.set('Content-Type', 'text/csv');
     return request.send((rule.body?.(f) ?? example.body.value) as object);
   };
 

@@ -26,7 +26,7 @@ export function documentedOperations(document: OpenAPIObject): DocumentedOperati
 export interface ExampleRequest {
   /** Path and query parameters that carry an example. */
   parameters: Record<string, string>;
-  body?: { type: 'json' | 'form'; value: unknown };
+  body?: { type: 'json' | 'form' | 'csv'; value: unknown };
 }
 
 /**
@@ -49,6 +49,7 @@ export function exampleRequest(document: OpenAPIObject, operation: OperationObje
   for (const [mediaType, type] of [
     ['application/json', 'json'],
     ['application/x-www-form-urlencoded', 'form'],
+    ['text/csv', 'csv'],
   ] as const) {
     const media = content?.[mediaType];
     if (media === undefined) continue;

@@ -33,6 +33,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     domains: { developmentPatterns: ['*.staging.licensor-tests.com'] },
     // No reminders loop: tests call ReminderJob.runReminders() and move the fixed clock.
     subscriptions: { downloadTokenTtlSeconds: 600, reminderIntervalSeconds: 0 },
+    importMaxBytes: 1024 ** 3,
     ...overrides,
   };
 }

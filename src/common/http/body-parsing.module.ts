@@ -15,6 +15,8 @@ export const MAX_BODY_DEPTH = 32;
  * only that encoding). Every other route takes JSON only.
  */
 export const FORM_ROUTES = ['index.php', 'v1/auth/token'];
+/** Routes that read their body themselves, as a stream: a license file to import may be gigabytes. */
+export const STREAMED_ROUTES = ['v1/imports'];
 const ALL_ROUTES = '{*splat}';
 
 /**
@@ -72,7 +74,7 @@ export class BodyParsingModule implements NestModule {
         json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
         limitBodyDepth,
       )
-      .exclude(...FORM_ROUTES)
+      .exclude(...FORM_ROUTES, ...STREAMED_ROUTES)
       .forRoutes(ALL_ROUTES);
     consumer.apply(ignoreFormCharset, urlencoded({ limit: BODY_LIMIT, extended: false })).forRoutes(...FORM_ROUTES);
   }

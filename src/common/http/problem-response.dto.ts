@@ -60,6 +60,20 @@ export class ProblemResponseDto {
 
   @ApiPropertyOptional({
     type: 'integer',
+    description: 'With IMPORT_FILE_UNREADABLE: the line of the file where reading stopped.',
+    example: 1,
+  })
+  line?: number;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'With IMPORT_REJECTED: the import report (as POST /v1/imports answers it), whose `problems` say why.',
+  })
+  report?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: 'integer',
     description: 'With RATE_LIMITED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.',
     example: 12,
   })

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addCalendarMonths, daysInMonth } from './calendar-months';
+import { addCalendarMonths, daysInMonth, monthsBetween } from './calendar-months';
 
 const at = (iso: string): Date => new Date(iso);
 
@@ -128,5 +128,31 @@ describe('addCalendarMonths', () => {
         { numRuns: 1000 },
       );
     });
+  });
+});
+
+describe('monthsBetween', () => {
+  it.each([
+    ['2025-11-02T10:00:00Z', '2026-11-02T10:00:00Z', 12],
+    ['2025-11-02T10:00:00Z', '2026-11-02T09:59:59Z', 11],
+    ['2026-01-31T00:00:00Z', '2026-02-28T00:00:00Z', 1],
+    ['2026-01-31T00:00:00Z', '2026-02-27T00:00:00Z', 0],
+    ['2026-03-02T00:00:00Z', '2026-03-01T00:00:00Z', 0],
+    ['2020-02-29T00:00:00Z', '2024-02-29T00:00:00Z', 48],
+  ])('from %s to %s: %i whole months', (start, end, months) => {
+    expect(monthsBetween(new Date(start), new Date(end))).toBe(months);
+  });
+
+  it('is the most months that addCalendarMonths keeps within the end', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 600 }),
+        (start, months) => {
+          const end = addCalendarMonths(start, months);
+          expect(monthsBetween(start, end)).toBe(months);
+        },
+      ),
+    );
   });
 });

@@ -38,3 +38,10 @@ export function addCalendarMonths(date: Date, months: number): Date {
   }
   return result;
 }
+
+/** The whole calendar months from `start` to `end`: the most `n` with `addCalendarMonths(start, n) <= end`, at least 0. */
+export function monthsBetween(start: Date, end: Date): number {
+  let months = (end.getUTCFullYear() - start.getUTCFullYear()) * 12 + end.getUTCMonth() - start.getUTCMonth();
+  while (months > 0 && addCalendarMonths(start, months) > end) months -= 1;
+  return Math.max(0, months);
+}

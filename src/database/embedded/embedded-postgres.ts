@@ -119,6 +119,20 @@ export class EmbeddedPostgres implements EmbeddedEngineStatus {
     return engine;
   }
 
+  /**
+   * The URL of the server a running service started on `dataDir`, for a command (the import) that must not start
+   * a second one; undefined when none runs there.
+   */
+  static runningUrl(dataDir: string): string | undefined {
+    const lockFile = path.join(dataDir, CLUSTER_FOLDER, 'postmaster.pid');
+    const settingsFile = path.join(dataDir, CONNECTION_FILE);
+    if (!fs.existsSync(lockFile) || !fs.existsSync(settingsFile)) return undefined;
+    const pid = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || !isPostgresProcess(pid)) return undefined;
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as ConnectionSettings;
+    return connectionUrl(settings);
+  }
+
   get state(): EmbeddedEngineState {
     return this.currentState;
   }
@@ -129,8 +143,7 @@ export class EmbeddedPostgres implements EmbeddedEngineStatus {
 
   /** A `postgres://` URL for the `pg` driver; it holds the password. */
   get url(): string {
-    const password = encodeURIComponent(this.settings.password);
-    return `postgres://${DATABASE_USER}:${password}@127.0.0.1:${this.settings.port}/${DATABASE_NAME}`;
+    return connectionUrl(this.settings);
   }
 
   /** Version of the PostgreSQL programs, e.g. `17.10`. */
@@ -375,6 +388,11 @@ function logLevelOf(line: string): EngineLogLevel {
   if (/\bWARNING:/.test(line)) return 'warn';
   if (/\b(ERROR|DETAIL|HINT|CONTEXT|STATEMENT):/.test(line)) return 'debug';
   return 'info';
+}
+
+function connectionUrl(settings: ConnectionSettings): string {
+  const password = encodeURIComponent(settings.password);
+  return `postgres://${DATABASE_USER}:${password}@127.0.0.1:${settings.port}/${DATABASE_NAME}`;
 }
 
 function refuseEarlierEngineData(dataDir: string): void {

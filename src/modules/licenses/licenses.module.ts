@@ -31,6 +31,6 @@ import { OrdersService } from './orders.service';
         new BusinessCalendar({ country: config.business.holidayCountry, timezone: config.business.timezone }),
     },
   ],
-  exports: [LicensesRepository, DomainsRepository, LicenseChangeRecorder, LicenseAccess],
+  exports: [LicensesRepository, DomainsRepository, LicenseChangeRecorder, LicenseAccess, BusinessCalendar],
 })
 export class LicensesModule {}

@@ -7,9 +7,12 @@ export class OrderEntity {
   @PrimaryColumn({ name: 'order_id', type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_orders' })
   orderId: string;
 
-  /** The storefront that posted the order; only it may read the order's licenses. */
-  @Column({ name: 'api_client_id', type: 'uuid' })
-  apiClientId: string;
+  /**
+   * The storefront that posted the order; only it may read the order's licenses. None for an order imported
+   * without one: staff only.
+   */
+  @Column({ name: 'api_client_id', type: 'uuid', nullable: true })
+  apiClientId: string | null;
 
   @ManyToOne(() => ApiClientEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'api_client_id', foreignKeyConstraintName: 'fk_orders_api_client' })

@@ -1,10 +1,14 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { LicenseEntity } from '../licenses/license.entity';
-import { RenewalBasis } from './renewal.rules';
+import { RENEWAL_BASES } from './renewal.rules';
 import { ActorColumns } from '../history/actor.columns';
 
-export const SUBSCRIPTION_PERIOD_KINDS = ['renewal', 'free_renewal'] as const;
+export const SUBSCRIPTION_PERIOD_KINDS = ['renewal', 'free_renewal', 'imported'] as const;
 export type SubscriptionPeriodKind = (typeof SUBSCRIPTION_PERIOD_KINDS)[number];
+
+/** How a period's start was chosen: a renewal's basis, or `imported` for a period sold in the earlier system. */
+export const SUBSCRIPTION_PERIOD_BASES = [...RENEWAL_BASES, 'imported'] as const;
+export type SubscriptionPeriodBasis = (typeof SUBSCRIPTION_PERIOD_BASES)[number];
 
 /**
  * One renewal of a license's update subscription: the months it bought, from when until when, what was paid and
@@ -18,14 +22,14 @@ export type SubscriptionPeriodKind = (typeof SUBSCRIPTION_PERIOD_KINDS)[number];
   unique: true,
   where: '"payment_reference" IS NOT NULL',
 })
-@Check('ck_subscription_periods_kind', `"kind" IN ('renewal', 'free_renewal')`)
-@Check('ck_subscription_periods_basis', `"basis" IN ('from_expiry', 'from_now')`)
-@Check('ck_subscription_periods_months', `"months" BETWEEN 1 AND 36`)
+@Check('ck_subscription_periods_kind', `"kind" IN ('renewal', 'free_renewal', 'imported')`)
+@Check('ck_subscription_periods_basis', `"basis" IN ('from_expiry', 'from_now', 'imported')`)
+@Check('ck_subscription_periods_months', `("kind" = 'imported' AND "months" >= 0) OR "months" BETWEEN 1 AND 36`)
 @Check('ck_subscription_periods_range', `"ends_at" > "starts_at"`)
 @Check('ck_subscription_periods_currency', `"currency" ~ '^[A-Z]{3}$'`)
 @Check(
   'ck_subscription_periods_payment',
-  `("kind" = 'renewal' AND "amount" >= 0 AND "payment_reference" IS NOT NULL) OR ("kind" = 'free_renewal' AND "amount" = 0 AND "payment_reference" IS NULL AND "reason" IS NOT NULL)`,
+  `("kind" = 'renewal' AND "amount" >= 0 AND "payment_reference" IS NOT NULL) OR ("kind" = 'free_renewal' AND "amount" = 0 AND "payment_reference" IS NULL AND "reason" IS NOT NULL) OR ("kind" = 'imported' AND "amount" = 0 AND "payment_reference" IS NULL)`,
 )
 @Check('ck_subscription_periods_actor_type', `"actor_type" IN ('staff', 'api_client', 'system', 'addon')`)
 export class SubscriptionPeriodEntity {
@@ -46,7 +50,7 @@ export class SubscriptionPeriodEntity {
   months: number;
 
   @Column({ type: 'varchar', length: 16 })
-  basis: RenewalBasis;
+  basis: SubscriptionPeriodBasis;
 
   /** The previous `updatesUntil` (`from_expiry`) or the moment of the renewal (`from_now`). */
   @Column({ name: 'starts_at', type: 'timestamptz' })

@@ -11,6 +11,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'license.revoked',
   'license.updates_expiring',
   'license.updates_expired',
+  // Sent only when an import asks for it (emitWebhooks): the shop already knows the licenses it sold.
+  'license.imported',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ActorResponseDto } from '../../history/dto/actor.response.dto';
-import { RENEWAL_BASES, RenewalBasis } from '../renewal.rules';
 import {
+  SUBSCRIPTION_PERIOD_BASES,
   SUBSCRIPTION_PERIOD_KINDS,
+  SubscriptionPeriodBasis,
   SubscriptionPeriodEntity,
   SubscriptionPeriodKind,
 } from '../subscription-period.entity';
@@ -15,14 +16,17 @@ export class SubscriptionPeriodResponseDto {
   @ApiProperty({ format: 'uuid' })
   licenseId: string;
 
-  @ApiProperty({ enum: SUBSCRIPTION_PERIOD_KINDS })
+  @ApiProperty({
+    enum: SUBSCRIPTION_PERIOD_KINDS,
+    description: '`imported`: the update period sold in the earlier system, brought in by an import.',
+  })
   kind: SubscriptionPeriodKind;
 
   @ApiProperty({ type: 'integer', example: 12 })
   months: number;
 
-  @ApiProperty({ enum: RENEWAL_BASES })
-  basis: RenewalBasis;
+  @ApiProperty({ enum: SUBSCRIPTION_PERIOD_BASES })
+  basis: SubscriptionPeriodBasis;
 
   @ApiProperty({
     format: 'date-time',

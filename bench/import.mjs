@@ -1,0 +1,140 @@
+/* global process, console, setInterval, clearInterval, fetch */
+// The speed and memory of the import, by hand (`npm run build` first; not in CI): a license file of BENCH_IMPORT_ROWS
+// rows (default 1 000 000) is written to a temporary folder, a scratch PostgreSQL database gets the product through
+// the built service, then the file is imported twice: by the CLI (`node dist/src/bin/import.js`) and through
+// POST /v1/imports of the running service, each on a fresh database, while the importing process's VmRSS is
+// sampled. Prints rows/s, duration and peak RSS per door; the databases and the file are removed at the end.
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import {
+  benchDatabase,
+  freePort,
+  positive,
+  prepareCatalog,
+  ROOT,
+  rssMiB,
+  seconds,
+  serviceEnv,
+  SKU,
+  startService,
+} from './service.mjs';
+
+const SERVER_URL = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROWS = positive('BENCH_IMPORT_ROWS', 1_000_000);
+const SAMPLE_MS = 100;
+const ADMIN = { email: 'bench-admin@licensor.localhost', password: randomBytes(18).toString('base64url') };
+const HEADER =
+  'vendor,sku,key,status,customerEmail,customerName,orderId,lineId,paidAt,storefronts,domains,domainChangesUsed,' +
+  'domainChangesGranted,updatesUntil,deliveredAt';
+
+/** A file as an earlier system would export it: one order and one active license per row, keys of an old format. */
+async function writeFile(file) {
+  function* lines() {
+    yield `${HEADER}\n`;
+    for (let index = 1; index <= ROWS; index++) {
+      const month = String((index % 12) + 1).padStart(2, '0');
+      yield (
+        `cart-power,${SKU},OLD-${index.toString(36).toUpperCase().padStart(8, '0')},active,buyer${index}@shop.example,` +
+        `Customer ${index},old-${index},1,2025-${month}-02T10:00:00Z,2,shop-${index}.example.com,${index % 3},0,` +
+        `2026-${month}-02T10:00:00Z,\n`
+      );
+    }
+  }
+  await pipeline(Readable.from(lines()), createWriteStream(file));
+}
+
+/** Samples a process's VmRSS until `done` settles; answers the peak in MiB. */
+async function peakRss(pid, done) {
+  let peak = rssMiB(pid) ?? 0;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMiB(pid) ?? 0);
+    } catch {
+      // The process has ended.
+    }
+  }, SAMPLE_MS);
+  try {
+    await done;
+  } finally {
+    clearInterval(timer);
+  }
+  return peak;
+}
+
+/** A fresh database with the product, through a short-lived service; answers its env and a way to drop it. */
+async function preparedDatabase() {
+  const database = await benchDatabase({ engine: 'postgres', serverUrl: SERVER_URL });
+  const env = serviceEnv(database.env, ADMIN);
+  const service = await startService(env, { port: await freePort() });
+  const { accessToken } = await prepareCatalog(service.baseUrl, ADMIN);
+  return { database, env, service, accessToken };
+}
+
+async function importByCli(file) {
+  const { database, env, service } = await preparedDatabase();
+  await service.stop();
+  try {
+    const started = Date.now();
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/bin/import.js'), file], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const peak = await peakRss(child.pid, exited);
+    const code = await exited;
+    if (code !== 0) throw new Error(`The CLI exited with ${code}:\n${output}`);
+    return { door: 'CLI', ms: Date.now() - started, peakMiB: peak, output: output.trim() };
+  } finally {
+    await database.drop();
+  }
+}
+
+async function importByHttp(file) {
+  const { database, service, accessToken } = await preparedDatabase();
+  try {
+    const started = Date.now();
+    const upload = fetch(`${service.baseUrl}/v1/imports?source=bench.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'text/csv' },
+      body: Readable.toWeb(createReadStream(file)),
+      duplex: 'half',
+    }).then(async (response) => ({ status: response.status, body: await response.json() }));
+    const peak = await peakRss(service.pid, upload);
+    const { status, body } = await upload;
+    if (status !== 200) throw new Error(`POST /v1/imports answered ${status}: ${JSON.stringify(body).slice(0, 2000)}`);
+    return { door: 'HTTP', ms: Date.now() - started, peakMiB: peak, output: JSON.stringify(body) };
+  } finally {
+    await service.stop();
+    await database.drop();
+  }
+}
+
+const folder = mkdtempSync(path.join(tmpdir(), 'licensor-bench-import-'));
+try {
+  const file = path.join(folder, 'licenses.csv');
+  await writeFile(file);
+  const megabytes = statSync(file).size / 2 ** 20;
+  console.log(
+    `Machine: ${cpus().length} CPUs, Node ${process.version}; ${ROWS} rows, ${megabytes.toFixed(0)} MiB of CSV.`,
+  );
+  console.log('');
+  console.log('| door | rows | seconds | rows/s | peak RSS MiB |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const run of [importByCli, importByHttp]) {
+    const result = await run(file);
+    console.log(
+      `| ${result.door} | ${ROWS} | ${seconds(result.ms)} | ${(ROWS / (result.ms / 1000)).toFixed(0)} | ${result.peakMiB.toFixed(0)} |`,
+    );
+    console.error(result.output);
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}

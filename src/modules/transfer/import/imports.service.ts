@@ -1,0 +1,385 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../../common/clock/clock';
+import { DomainNormalizer } from '../../../common/domain-names/domain-normalizer';
+import { BusinessCalendar } from '../../../common/time/business-calendar';
+import { monthsBetween } from '../../../common/time/calendar-months';
+import { Actor } from '../../history/actor';
+import { HistoryService } from '../../history/history.service';
+import { LicenseChangeRecorder } from '../../licenses/license-change-recorder';
+import { LicenseEntity } from '../../licenses/license.entity';
+import { checkImportRow, ImportProblemCode, ImportRow, RowProblem } from './import-row.rules';
+import {
+  ExistingLicense,
+  ExistingOrder,
+  ImportProduct,
+  ImportsRepository,
+  LicenseToInsert,
+} from './imports.repository';
+import { FileRow, LicenseFileFormat, readLicenseFile } from './license-file-reader';
+
+/** Rows written per statement: large enough that a million rows cost few round trips, small enough for memory. */
+const BATCH_SIZE = 1000;
+/** The problems a report lists; the count goes on. A file with a million bad rows must not make a huge answer. */
+const MAX_REPORTED_PROBLEMS = 1000;
+
+export interface ImportOptions {
+  format: LicenseFileFormat;
+  /** A name for the history events: the file name, or `upload`. */
+  source: string;
+  dryRun: boolean;
+  /** Send `license.imported` webhooks for the licenses imported (off by default: the shop knows them). */
+  emitWebhooks: boolean;
+  /** The storefront (API client) whose orders these are: it then sees them as its own. None: staff only. */
+  apiClientId: string | null;
+  actor: Actor;
+  /** Called after each batch, for a progress display. */
+  onProgress?: (progress: { rows: number; bytes: number }) => void;
+}
+
+export interface ImportProblem extends RowProblem {
+  line: number;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  format: LicenseFileFormat;
+  source: string;
+  /** Rows read. */
+  rows: number;
+  /** Licenses created by this import (a dry run: that it would create). */
+  imported: number;
+  /** Rows whose license is already there with the same facts: importing a file again changes nothing. */
+  unchanged: number;
+  /** Rows that cannot be imported; one problem each at least, listed in `problems` up to its limit. */
+  rejected: number;
+  problemCount: number;
+  problems: ImportProblem[];
+  /** True when the licenses are in the database now: not a dry run, and no row was rejected. */
+  applied: boolean;
+}
+
+/**
+ * Imports the licenses of a file, as one code path for the CLI and the HTTP endpoint. The whole file runs in
+ * one transaction: a dry run always rolls it back, an apply rolls it back when any row was rejected, so a file
+ * is imported all or nothing and a dry run sees exactly what an apply would do (keys taken by earlier rows of the
+ * same file included). The file is read as it streams and written in batches: memory stays flat however many
+ * rows it has.
+ */
+@Injectable()
+export class ImportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ImportsRepository,
+    private readonly history: HistoryService,
+    private readonly changes: LicenseChangeRecorder,
+    private readonly normalizer: DomainNormalizer,
+    private readonly calendar: BusinessCalendar,
+    private readonly clock: Clock,
+  ) {}
+
+  async import(file: Readable, options: ImportOptions): Promise<ImportReport> {
+    const report: ImportReport = {
+      dryRun: options.dryRun,
+      format: options.format,
+      source: options.source,
+      rows: 0,
+      imported: 0,
+      unchanged: 0,
+      rejected: 0,
+      problemCount: 0,
+      problems: [],
+      applied: false,
+    };
+    // Not a 'data' listener on the file: it would start the flow before the reader is piped, and lose bytes.
+    let bytes = 0;
+    const queryRunner = this.dataSource.createQueryRunner();
+    await queryRunner.connect();
+    await queryRunner.startTransaction();
+    try {
+      const manager = queryRunner.manager;
+      const catalog = await this.catalog(manager);
+      let batch: FileRow[] = [];
+      for await (const row of readLicenseFile(file, options.format, (read) => (bytes = read))) {
+        report.rows += 1;
+        batch.push(row);
+        if (batch.length < BATCH_SIZE) continue;
+        await this.importBatch(manager, batch, catalog, options, report);
+        batch = [];
+        options.onProgress?.({ rows: report.rows, bytes });
+      }
+      await this.importBatch(manager, batch, catalog, options, report);
+      options.onProgress?.({ rows: report.rows, bytes });
+      if (options.dryRun || report.rejected > 0) {
+        await queryRunner.rollbackTransaction();
+      } else {
+        await queryRunner.commitTransaction();
+        report.applied = true;
+      }
+      return report;
+    } catch (error) {
+      if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction();
+      throw error;
+    } finally {
+      await queryRunner.release();
+    }
+  }
+
+  private async catalog(manager: EntityManager): Promise<ImportCatalog> {
+    const products = new Map<string, ImportProduct>();
+    for (const product of await this.repository.products(manager))
+      products.set(`${product.vendor}\n${product.sku}`, product);
+    return { vendors: new Set(await this.repository.vendors(manager)), products };
+  }
+
+  private async importBatch(
+    manager: EntityManager,
+    batch: FileRow[],
+    catalog: ImportCatalog,
+    options: ImportOptions,
+    report: ImportReport,
+  ): Promise<void> {
+    if (batch.length === 0) return;
+    const reject = (line: number, problems: RowProblem[]) => {
+      report.rejected += 1;
+      report.problemCount += problems.length;
+      for (const problem of problems) {
+        if (report.problems.length < MAX_REPORTED_PROBLEMS) report.problems.push({ line, ...problem });
+      }
+    };
+    const checked: { line: number; row: ImportRow; product: ImportProduct }[] = [];
+    for (const { line, fields } of batch) {
+      const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain));
+      if ('problems' in result) {
+        reject(line, result.problems);
+        continue;
+      }
+      const { row } = result;
+      const product = catalog.products.get(`${row.vendor}\n${row.sku}`);
+      if (!catalog.vendors.has(row.vendor)) {
+        reject(line, [{ column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` }]);
+      } else if (product === undefined) {
+        reject(line, [
+          { column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` },
+        ]);
+      } else {
+        checked.push({ line, row, product });
+      }
+    }
+    if (checked.length === 0) return;
+
+    await this.repository.savepoint(manager);
+    try {
+      const orders = await this.repository.upsertOrders(
+        manager,
+        firstOfEachOrder(checked.map(({ row }) => row)),
+        options.apiClientId,
+      );
+      const orderAgrees = checked.filter(({ line, row }) => {
+        const mismatch = orderMismatch(row, orders.get(row.orderId));
+        if (mismatch !== undefined) reject(line, [mismatch]);
+        return mismatch === undefined;
+      });
+      const now = this.clock.now();
+      const candidates = orderAgrees.map(({ line, row, product }) => ({
+        line,
+        product,
+        insert: {
+          id: row.id ?? randomUUID(),
+          row,
+          productId: product.id,
+          deliveryDueAt: row.deliveryDueAt ?? this.defaultDeliveryDue(row, product),
+          createdAt: row.createdAt ?? row.paidAt,
+        },
+      }));
+      const inserted = await this.repository.insertLicenses(
+        manager,
+        candidates.map(({ insert }) => insert),
+        now,
+      );
+      const created = candidates.filter(({ insert }) => inserted.has(insert.id));
+      const collided = candidates.filter(({ insert }) => !inserted.has(insert.id));
+      const existing = await this.repository.existingLicenses(
+        manager,
+        collided.map(({ insert }) => insert.row),
+      );
+      for (const { line, insert } of collided) {
+        const verdict = compareWithExisting(insert.row, existing);
+        if (verdict === 'unchanged') report.unchanged += 1;
+        else reject(line, [verdict]);
+      }
+      await this.recordCreated(manager, created, options, now);
+      report.imported += created.length;
+      await this.repository.releaseSavepoint(manager);
+    } catch (error) {
+      await this.repository.rollbackToSavepoint(manager);
+      throw error;
+    }
+  }
+
+  /** A pending license without its due time gets the one its vendor's SLA gives, as one sold here would. */
+  private defaultDeliveryDue(row: ImportRow, product: ImportProduct): Date | null {
+    if (row.status !== 'pending' || product.slaAmount === null || product.slaUnit === null) return null;
+    return this.calendar.addDuration(row.paidAt, product.slaAmount, product.slaUnit);
+  }
+
+  /** Each license's `imported` history event and imported update period; its webhook when asked for. */
+  private async recordCreated(
+    manager: EntityManager,
+    created: { line: number; product: ImportProduct; insert: LicenseToInsert }[],
+    options: ImportOptions,
+    now: Date,
+  ): Promise<void> {
+    if (created.length === 0) return;
+    const events = created.map(({ line, insert }) => ({
+      licenseId: insert.id,
+      type: 'imported',
+      actor: options.actor,
+      after: { source: options.source, line },
+    }));
+    if (options.emitWebhooks) {
+      await this.changes.recordAll(
+        manager,
+        created.map(({ insert }, index) => ({ change: events[index], current: licenseRecord(insert, now) })),
+      );
+    } else {
+      await this.history.record(manager, ...events);
+    }
+    await this.repository.insertImportedPeriods(
+      manager,
+      created.map(({ line, product, insert }) => ({
+        licenseId: insert.id,
+        months: monthsBetween(insert.row.paidAt, insert.row.updatesUntil),
+        startsAt: insert.row.paidAt,
+        endsAt: insert.row.updatesUntil,
+        currency: product.currency,
+        reason: `Imported from ${options.source}, line ${line}`,
+      })),
+      options.actor,
+      now,
+    );
+    await this.repository.insertDomains(
+      manager,
+      created.map(({ insert }) => insert),
+    );
+  }
+}
+
+interface ImportCatalog {
+  vendors: Set<string>;
+  /** By `vendor\nsku`. */
+  products: Map<string, ImportProduct>;
+}
+
+function firstOfEachOrder(rows: ImportRow[]) {
+  const orders = new Map<
+    string,
+    { orderId: string; customerEmail: string; customerName: string | null; paidAt: Date }
+  >();
+  for (const row of rows) {
+    if (!orders.has(row.orderId)) {
+      orders.set(row.orderId, {
+        orderId: row.orderId,
+        customerEmail: row.customerEmail,
+        customerName: row.customerName,
+        paidAt: row.paidAt,
+      });
+    }
+  }
+  return [...orders.values()];
+}
+
+/** The rows of one order share its customer and payment; an order already there must be the same order. */
+function orderMismatch(row: ImportRow, order: ExistingOrder | undefined): RowProblem | undefined {
+  if (order === undefined) return undefined;
+  const differs: string[] = [];
+  if (order.customerEmail !== row.customerEmail) differs.push('customerEmail');
+  if ((order.customerName ?? null) !== (row.customerName ?? null)) differs.push('customerName');
+  if (order.paidAt.getTime() !== row.paidAt.getTime()) differs.push('paidAt');
+  if (differs.length === 0) return undefined;
+  return {
+    column: differs[0] as RowProblem['column'],
+    code: 'ORDER_MISMATCH',
+    message: `Order ${row.orderId} has another ${differs.join(', ')} (in the database or an earlier row of the file).`,
+  };
+}
+
+/**
+ * A row whose license could not be inserted names a license that is there: by its id, its vendor's key or its
+ * order line. The same facts: unchanged. Other facts: a conflict, never overwritten.
+ */
+function compareWithExisting(row: ImportRow, existing: ExistingLicense[]): 'unchanged' | RowProblem {
+  const match = existing.find(
+    (license) =>
+      (row.id !== null && license.id === row.id) ||
+      (row.keyLookup !== null && license.vendor === row.vendor && license.keyLookup === row.keyLookup) ||
+      (license.orderId === row.orderId && license.lineId === row.lineId),
+  );
+  if (match === undefined) {
+    return { code: 'CONFLICT', message: 'The license collides with another one of this import.' };
+  }
+  const differs = differingFacts(row, match);
+  if (differs.length === 0) return 'unchanged';
+  const by =
+    row.id !== null && match.id === row.id
+      ? `id ${row.id}`
+      : match.keyLookup !== null && match.keyLookup === row.keyLookup
+        ? `the key of vendor ${row.vendor}`
+        : `order ${row.orderId} line ${row.lineId}`;
+  return {
+    column: differs[0],
+    code: 'CONFLICT' satisfies ImportProblemCode,
+    message: `License ${match.id} already has ${by} with other facts (${differs.join(', ')}); it is not overwritten.`,
+  };
+}
+
+function differingFacts(row: ImportRow, license: ExistingLicense): NonNullable<RowProblem['column']>[] {
+  const time = (date: Date | null) => date?.getTime() ?? null;
+  const checks: [NonNullable<RowProblem['column']>, boolean][] = [
+    ['id', row.id === null || row.id === license.id],
+    ['vendor', row.vendor === license.vendor],
+    ['sku', row.sku === license.sku],
+    ['key', row.key === license.key],
+    ['status', row.status === license.status],
+    ['customerEmail', row.customerEmail === license.customerEmail],
+    ['orderId', row.orderId === license.orderId],
+    ['lineId', row.lineId === license.lineId],
+    ['paidAt', time(row.paidAt) === time(license.paidAt)],
+    ['storefronts', row.storefronts === license.storefronts],
+    ['domains', row.domains.join(' ') === license.domains.join(' ')],
+    ['domainChangesUsed', row.domainChangesUsed === license.domainChangesUsed],
+    ['domainChangesGranted', row.domainChangesGranted === license.domainChangesGranted],
+    ['updatesUntil', time(row.updatesUntil) === time(license.updatesUntil)],
+    ['deliveredAt', time(row.deliveredAt) === time(license.deliveredAt)],
+  ];
+  return checks.filter(([, same]) => !same).map(([column]) => column);
+}
+
+/** The license as the webhook of its import shows it: what was inserted. */
+function licenseRecord(insert: LicenseToInsert, now: Date) {
+  const { row } = insert;
+  const license = Object.assign(new LicenseEntity(), {
+    id: insert.id,
+    orderId: row.orderId,
+    lineId: row.lineId,
+    productId: insert.productId,
+    vendorCode: row.vendor,
+    customerEmail: row.customerEmail,
+    status: row.status,
+    key: row.key,
+    keyLookup: row.keyLookup,
+    storefronts: row.storefronts,
+    domainChangesUsed: row.domainChangesUsed,
+    domainChangesGranted: row.domainChangesGranted,
+    paidAt: row.paidAt,
+    updatesUntil: row.updatesUntil,
+    deliveryDueAt: insert.deliveryDueAt,
+    deliveredAt: row.deliveredAt,
+    createdAt: insert.createdAt,
+    updatedAt: now,
+  });
+  return { license, productSku: row.sku, domains: row.domains };
+}
