@@ -18,6 +18,7 @@ import {
   ordersNotAsSent,
   show,
 } from './license-traffic';
+import { runEveryStep } from '../support/clean-up';
 
 const SKU = 'crash-safety-addon';
 const WORKERS = 8;
@@ -262,15 +263,7 @@ describe.each(ENGINES)('crash safety on %s: kill -9 under concurrent writes (str
       () => receiver.close(),
       () => data?.remove(),
     ];
-    const errors: unknown[] = [];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length > 0) throw errors[0];
+    await runEveryStep(steps);
   });
 
   it('answers every request it receives as the API says, never with a 5xx, and drops only those a kill cut', () => {

@@ -17,6 +17,7 @@ import {
   ordersNotAsSent,
   show,
 } from './license-traffic';
+import { runEveryStep } from '../support/clean-up';
 
 /** How long the traffic runs on each engine. CI runs the whole minute; MIXED_TRAFFIC_SECONDS shortens a local run. */
 const TRAFFIC_SECONDS = Number(process.env.MIXED_TRAFFIC_SECONDS ?? 60);
@@ -187,15 +188,7 @@ describe.each(ENGINES)('mixed traffic on %s: 64 requests in flight (stress, buil
       () => service?.stop(),
       () => data?.remove(),
     ];
-    const errors: unknown[] = [];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length > 0) throw errors[0];
+    await runEveryStep(steps);
   });
 
   it('answers every request as the API documents it, never with a 5xx, 401 or 403', () => {

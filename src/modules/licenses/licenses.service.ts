@@ -9,27 +9,18 @@ import { actorOf } from '../history/actor';
 import { HistoryService } from '../history/history.service';
 import { LicenseEventEntity } from '../history/license-event.entity';
 import { LicenseResponseDto } from './dto/license.response.dto';
-import { LicenseStatus } from './license.entity';
+
 import { LicenseAccess, visibilityOf } from './license-access';
 import { LicenseChangeRecorder } from './license-change-recorder';
 import { normalizeLicenseKey } from './license-key';
-import { LicenseFilter, LicensesRepository } from './licenses.repository';
+import { LicenseCriteria, licenseFilterOf, LicensesRepository } from './licenses.repository';
 import { licenseView } from './license-view';
 import { LifecycleAction, nextStatus, statusesAllowing } from './license.rules';
 
-export interface LicenseSearch {
-  status?: LicenseStatus;
-  vendor?: string;
-  email?: string;
-  domain?: string;
-  overdue?: boolean;
-  sharedSuspected?: boolean;
+export interface LicenseSearch extends LicenseCriteria {
   limit: number;
   offset: number;
 }
-
-/** How far back checks count for `sharedSuspected`. */
-const SHARED_KEY_WINDOW_MS = 30 * 86_400_000;
 
 /** The past tense of each action, as history event and webhook type. */
 const EVENT_OF: Record<Exclude<LifecycleAction, 'deliver'>, string> = {
@@ -80,17 +71,7 @@ export class LicensesService {
   search(search: LicenseSearch): Promise<{ items: LicenseResponseDto[]; total: number }> {
     return this.transactions.run(async (manager) => {
       const now = this.clock.now();
-      const filter: LicenseFilter = {
-        status: search.status,
-        vendor: search.vendor,
-        email: search.email?.toLowerCase(),
-        overdueAt: search.overdue === true ? now : undefined,
-        checkedSince: search.sharedSuspected === true ? new Date(now.getTime() - SHARED_KEY_WINDOW_MS) : undefined,
-      };
-      if (search.domain !== undefined) {
-        const normalized = this.domainNames.normalize(search.domain);
-        filter.domain = normalized.kind === 'public' ? normalized.domain : search.domain.trim().toLowerCase();
-      }
+      const filter = licenseFilterOf(search, now, this.domainNames);
       const [records, total] = [
         await this.licenses.find(manager, filter, { limit: search.limit, offset: search.offset }),
         await this.licenses.count(manager, filter),
