@@ -14,7 +14,7 @@ import { EventsExportRepository, OccurredBetween } from './events-export.reposit
 import { SnapshotReader } from './snapshot-reader';
 
 /** Rows read per query: big enough that round trips do not dominate, small enough that memory stays flat. */
-export const EXPORT_BATCH_SIZE = Number(process.env.EXPORT_BATCH ?? 2000);
+export const EXPORT_BATCH_SIZE = 2_000;
 
 /** An export under way: when it was taken (the file's name says so) and what it reads, batch by batch. */
 export interface ExportRun<Item> {
@@ -68,39 +68,20 @@ export class ExportService {
 }
 
 /**
- * Pages of `fetch` by key until a short one. The next page is asked for before this one is
- * handed out, so the database reads it while the consumer writes this one: two pages in memory at most.
+ * Pages of `fetch` by key until a short one, one page at a time: the next is read only once the consumer has
+ * taken this one (and written it, with back-pressure), so one page is in memory at most.
  */
 async function* keysetBatches<Item>(
   fetch: (afterKey: string | undefined) => Promise<Item[]>,
   keyOf: (item: Item) => string,
 ): AsyncGenerator<Item[]> {
-  // EXPERIMENT
-  if (process.env.EXPORT_PREFETCH !== '1') {
-    let afterKey: string | undefined;
-    for (;;) {
-      const page = await fetch(afterKey);
-      if (page.length === 0) return;
-      afterKey = keyOf(page[page.length - 1]);
-      const full = page.length === EXPORT_BATCH_SIZE;
-      yield page;
-      if (!full) return;
-    }
-  }
-  let next: Promise<Item[]> | undefined;
-  try {
-    let page = await fetch(undefined);
-    while (page.length > 0) {
-      next = page.length < EXPORT_BATCH_SIZE ? undefined : fetch(keyOf(page[page.length - 1]));
-      // Handled now, awaited below: a failure while the consumer writes must not count as unhandled.
-      if (next !== undefined) void next.catch(() => undefined);
-      yield page;
-      if (next === undefined) return;
-      page = await next;
-      next = undefined;
-    }
-  } finally {
-    // A consumer that stops early leaves a read in flight: let it end before the snapshot is rolled back.
-    await next?.catch(() => undefined);
+  let afterKey: string | undefined;
+  for (;;) {
+    const page = await fetch(afterKey);
+    if (page.length === 0) return;
+    afterKey = keyOf(page[page.length - 1]);
+    const full = page.length === EXPORT_BATCH_SIZE;
+    yield page;
+    if (!full) return;
   }
 }
