@@ -28,6 +28,8 @@ const ROWS = positive('BENCH_EXPORT_ROWS', 1_000_000);
 const SEED_SLICE = 250_000;
 const FORMATS = (process.env.BENCH_EXPORT_FORMATS ?? 'csv,jsonl').split(',');
 const SAMPLE_MS = 100;
+/** Flags for the service's node, e.g. `--max-old-space-size=160` to see what a heap cap does to the peak. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const ADMIN = { email: 'bench-admin@licensor.localhost', password: randomBytes(18).toString('base64url') };
 
 /**
@@ -89,7 +91,7 @@ async function main() {
   const results = [];
   let seedingMs = 0;
   try {
-    service = await startService(serviceEnv(database.env, ADMIN), { port: await freePort() });
+    service = await startService(serviceEnv(database.env, ADMIN), { port: await freePort(), nodeArgs: NODE_ARGS });
     const { accessToken, client } = await prepareCatalog(service.baseUrl, ADMIN);
     db = new pg.Client({ connectionString: database.url() });
     await db.connect();
@@ -111,7 +113,8 @@ async function main() {
     }
     console.log(
       `Export of ${ROWS.toLocaleString('en')} licenses through GET /v1/licenses/export to /dev/null ` +
-        `(${cpus().length} CPUs, Node ${process.version}, PostgreSQL ${postgres}; seeded in ${seconds(seedingMs)} s)\n`,
+        `(${cpus().length} CPUs, Node ${process.version}, PostgreSQL ${postgres}; seeded in ${seconds(seedingMs)} s` +
+        `${NODE_ARGS.length > 0 ? `; service run with ${NODE_ARGS.join(' ')}` : ''})\n`,
     );
     console.log('| format | rows | MiB | duration s | first byte ms | rows/s | VmRSS before MiB | peak VmRSS MiB |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

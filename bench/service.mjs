@@ -1,4 +1,4 @@
-/* global process, console, fetch, setTimeout, AbortSignal, URL */
+/* global process, console, fetch, setTimeout, clearTimeout, AbortSignal, URL */
 // What the by-hand benchmarks share (bench/run.mjs, bench/export.mjs): a scratch database, the built service
 // started as in production, its catalog prepared through the API, licenses seeded set-based in SQL, and the
 // service's memory read from /proc.
@@ -35,6 +35,13 @@ export function freePort() {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves to `value` after `ms`, unless cancelled; a cancelled one no longer keeps the process alive. */
+function deadline(ms, value) {
+  let timer;
+  const promise = new Promise((resolve) => (timer = setTimeout(() => resolve(value), ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
 export const seconds = (ms) => (ms / 1000).toFixed(2);
 
 /**
@@ -69,11 +76,13 @@ export async function startService(env, { ready, port, nodeArgs = [] }) {
       }
     }
   };
+  const startup = deadline(STARTUP_TIMEOUT_MS, 'timed out');
   const outcome = await Promise.race([
     polled().then(() => 'ready'),
     exited.then((code) => `exited with ${code}`),
-    sleep(STARTUP_TIMEOUT_MS).then(() => 'timed out'),
+    startup.promise,
   ]);
+  startup.cancel();
   if (outcome !== 'ready') {
     child.kill('SIGKILL');
     throw new Error(`The service did not start (${outcome}):\n${output.slice(-4000)}`);
@@ -88,7 +97,9 @@ export async function startService(env, { ready, port, nodeArgs = [] }) {
     async stop() {
       const stopping = Date.now();
       if (child.exitCode === null) child.kill('SIGTERM');
-      const code = await Promise.race([exited, sleep(15_000).then(() => 'timeout')]);
+      const grace = deadline(15_000, 'timeout');
+      const code = await Promise.race([exited, grace.promise]);
+      grace.cancel();
       if (code === 'timeout') {
         child.kill('SIGKILL');
         await exited;
