@@ -120,3 +120,8 @@ export class ServiceDatabase {
     return { host: '127.0.0.1', port, user: EMBEDDED_USER, password, database: EMBEDDED_DATABASE };
   }
 }
+
+/** What `ServiceDatabase.stop` reports for a service that stopped as it should on `engine`. */
+export function stoppedCleanly(engine: TestEngine) {
+  return { exitCode: 0, hadServer: engine === 'embedded', lockFileLeft: false, serverLeftRunning: false };
+}
