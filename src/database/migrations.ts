@@ -10,6 +10,7 @@ import { InstallationTelemetry1764500700000 } from '../../migrations/17645007000
 import { ImportedLicenses1764500900000 } from '../../migrations/1764500900000-ImportedLicenses';
 import { ApiClientKeys1764500800000 } from '../../migrations/1764500800000-ApiClientKeys';
 import { BusinessCalendar1764501200000 } from '../../migrations/1764501200000-BusinessCalendar';
+import { InstallationRetention1764501300000 } from '../../migrations/1764501300000-InstallationRetention';
 
 /** Every migration, oldest first. A new file in migrations/ is added here too. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ApiClientKeys1764500800000,
   ImportedLicenses1764500900000,
   BusinessCalendar1764501200000,
+  InstallationRetention1764501300000,
 ];
