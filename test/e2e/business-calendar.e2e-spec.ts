@@ -106,6 +106,46 @@ describe('the business calendar: workdays set by hand, seeded transfers, due tim
     expect((await buyNow()).deliveryDueAt).toBe('2027-01-12T12:00:00.000Z');
   });
 
+  it('gives an imported pending license without its due time the one the calendar gives, transfers included', async () => {
+    const pending = (orderId: string, paidAt: string) =>
+      JSON.stringify({
+        vendor: 'cs-cart',
+        sku: csCart.sku,
+        key: '',
+        status: 'pending',
+        customerEmail: 'importer@shop.example',
+        orderId,
+        paidAt,
+        storefronts: 1,
+        domains: [],
+        domainChangesUsed: 0,
+        updatesUntil: '2027-12-30T12:00:00Z',
+      });
+    // Two rows in one batch: 30 December 2026 and Friday 31 October 2025 (1 November 2025 was a working Saturday).
+    const file = [pending('import-1', '2026-12-30T12:00:00Z'), pending('import-2', '2025-10-31T09:00:00Z')];
+    await t
+      .http()
+      .post('/v1/imports?source=calendar.jsonl')
+      .set('Authorization', admin)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(file.join('\n') + '\n')
+      .expect(200);
+    const dueOf = async (orderId: string) =>
+      (
+        await t
+          .http()
+          .get('/v1/licenses')
+          .query({ email: 'importer@shop.example', status: 'pending', limit: 10 })
+          .set('Authorization', staff)
+          .expect(200)
+      ).body.items.find((license: { orderId: string }) => license.orderId === orderId)?.deliveryDueAt;
+    expect([await dueOf('import-1'), await dueOf('import-2')]).toEqual([
+      '2027-01-12T12:00:00.000Z',
+      // Saturday 1 November, then Wednesday 5 November (3 November moved off, 4 November Unity Day).
+      '2025-11-05T09:00:00.000Z',
+    ]);
+  });
+
   it('gives 2025 and 2026 the official 247 workdays each, with the working Saturday of 1 November 2025', async () => {
     for (const year of [2025, 2026]) {
       const first = await days(`${year}-01-01`, `${year}-06-30`);
