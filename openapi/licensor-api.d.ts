@@ -232,6 +232,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/business-calendar/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the changes of the business calendar
+         * @description Staff and admins. Every day set or removed, newest first: the date, the workday status before and after, the reason, who and when (the seeded days by `system`). Page with `limit` (at most 100) and `offset`.
+         */
+        get: operations["BusinessCalendarController_listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/business-calendar/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the days of the business calendar
+         * @description Staff and admins. Every date from `from` to `to` (at most 366 dates) in the calendar that delivery SLAs in workdays count: whether it is a workday, why (a day set by hand, a weekend, a public holiday of HOLIDAY_COUNTRY, an ordinary weekday) and the day set by hand, if any, with who set it and why.
+         */
+        get: operations["BusinessCalendarController_listDays"];
+        put?: never;
+        /**
+         * Set a day as a workday or a day off
+         * @description Admins only. Makes a date of HOLIDAY_COUNTRY a workday (a working Saturday) or a day off (a holiday moved there by decree) whatever its weekday and the holiday library say; setting a day already set replaces it. Due times computed from now on count it; those already given keep their time. Every change is logged with who, when and the reason (GET /v1/business-calendar/changes). A change that would leave more than 45 days off in a row is refused (422 CALENDAR_TOO_MANY_DAYS_OFF).
+         */
+        post: operations["BusinessCalendarController_setDay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/business-calendar/days/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a day set by hand
+         * @description Admins only. The date is a workday or not by its weekday and the holiday library again (a seeded transfer too); the removal is logged with the optional `reason`. 404 when the date was not set.
+         */
+        delete: operations["BusinessCalendarController_removeDay"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{email}/licenses": {
         parameters: {
             query?: never;
@@ -1042,6 +1106,114 @@ export interface components {
              * @description When the client was revoked, with all its keys.
              */
             revokedAt: string | null;
+        };
+        CalendarChangeListResponseDto: {
+            /** @description Newest first. */
+            items: components["schemas"]["CalendarChangeResponseDto"][];
+            limit: number;
+            offset: number;
+            /** @description Changes of the calendar, on every page. */
+            total: number;
+        };
+        CalendarChangeResponseDto: {
+            /**
+             * @description `set` (created or changed) or `removed`.
+             * @example set
+             * @enum {string}
+             */
+            action: "set" | "removed";
+            actor: components["schemas"]["ActorResponseDto"];
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
+            changedAt: string;
+            /** @example RU */
+            country: string;
+            /**
+             * Format: date
+             * @example 2027-02-20
+             */
+            date: string;
+            /**
+             * @description Increasing in the order the changes were made.
+             * @example 17
+             */
+            id: string;
+            /** @example Working Saturday by the government decree */
+            reason: string | null;
+            /**
+             * @description The override after; null: removed.
+             * @example true
+             */
+            workdayAfter: boolean | null;
+            /**
+             * @description The override before; null: none.
+             * @example null
+             */
+            workdayBefore: boolean | null;
+        };
+        CalendarDayResponseDto: {
+            /**
+             * @description Why: `override` (set by hand, see `override`), `weekend`, `public_holiday` (from the holiday library) or `weekday` (an ordinary Monday to Friday).
+             * @example override
+             * @enum {string}
+             */
+            basis: "override" | "weekend" | "public_holiday" | "weekday";
+            /**
+             * Format: date
+             * @example 2026-12-31
+             */
+            date: string;
+            /** @description The day set by hand, if any. */
+            override: components["schemas"]["CalendarOverrideResponseDto"] | null;
+            /**
+             * @description Whether delivery SLAs in workdays count this date.
+             * @example false
+             */
+            workday: boolean;
+        };
+        CalendarDaysResponseDto: {
+            /**
+             * @description HOLIDAY_COUNTRY: whose holidays and overrides these are.
+             * @example RU
+             */
+            country: string;
+            /** @description Every date from `from` to `to`, in order. */
+            days: components["schemas"]["CalendarDayResponseDto"][];
+            /**
+             * @description BUSINESS_TIMEZONE: the zone the dates are local to.
+             * @example Europe/Moscow
+             */
+            timezone: string;
+        };
+        CalendarOverrideResponseDto: {
+            /**
+             * @description The HOLIDAY_COUNTRY it belongs to.
+             * @example RU
+             */
+            country: string;
+            /**
+             * Format: date
+             * @example 2026-12-31
+             */
+            date: string;
+            /** @example Day off moved from Sat 3 Jan 2026 (decree No. 1466 of 24 Sep 2025) */
+            reason: string | null;
+            /**
+             * @description Shipped with the service (a published transfer of days off) and not changed by an admin since.
+             * @example true
+             */
+            seeded: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
+            updatedAt: string;
+            /** @description Who set it last: an admin, or `system` for a seeded day. */
+            updatedBy: components["schemas"]["ActorResponseDto"];
+            /** @example false */
+            workday: boolean;
         };
         CreateApiClientDto: {
             /** @example Web shop */
@@ -2011,6 +2183,24 @@ export interface components {
             /** @description The license as it now is, with its new `updatesUntil`. */
             license: components["schemas"]["LicenseResponseDto"];
             period: components["schemas"]["SubscriptionPeriodResponseDto"];
+        };
+        SetCalendarDayDto: {
+            /**
+             * Format: date
+             * @description A local date in BUSINESS_TIMEZONE, YYYY-MM-DD, from 2000 to 2100.
+             * @example 2027-02-20
+             */
+            date: string;
+            /**
+             * @description Why, for the change log: the decree, a company day off, …
+             * @example Working Saturday by the government decree on the transfer of days off
+             */
+            reason?: string;
+            /**
+             * @description `true`: a workday (e.g. a working Saturday); `false`: a day off (e.g. a holiday moved here).
+             * @example true
+             */
+            workday: boolean;
         };
         SlaResponseDto: {
             /**
@@ -3183,6 +3373,343 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthErrorResponseDto"];
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    BusinessCalendarController_listChanges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChangeListResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    BusinessCalendarController_listDays: {
+        parameters: {
+            query: {
+                /** @description The first date listed. A local date in BUSINESS_TIMEZONE, YYYY-MM-DD, from 2000 to 2100. */
+                from: string;
+                /** @description The last date listed, at most 365 days after `from`. A local date in BUSINESS_TIMEZONE, YYYY-MM-DD, from 2000 to 2100. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDaysResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    BusinessCalendarController_setDay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request replays the first answer (same status and body, with `Idempotent-Replayed: true`) instead of acting again; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Keys are per caller and operation and expire after 24 hours. A failed request is not stored. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetCalendarDayDto"];
+            };
+        };
+        responses: {
+            /** @description The day was set before and is replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOverrideResponseDto"];
+                };
+            };
+            /** @description The day was not set before. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOverrideResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED or MALFORMED_JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or CALENDAR_TOO_MANY_DAYS_OFF. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED" | "CALENDAR_TOO_MANY_DAYS_OFF";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    BusinessCalendarController_removeDay: {
+        parameters: {
+            query?: {
+                /** @description Why, for the change log. */
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A local date in BUSINESS_TIMEZONE, YYYY-MM-DD, from 2000 to 2100. */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code CALENDAR_TOO_MANY_DAYS_OFF. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CALENDAR_TOO_MANY_DAYS_OFF";
+                    };
                 };
             };
             /** @description Problem with code SERVICE_UNAVAILABLE. */

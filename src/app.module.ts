@@ -13,6 +13,7 @@ import { buildDataSourceOptions } from './database/data-source-options';
 import type { EmbeddedEngineStatus } from './database/embedded/embedded-postgres';
 import { EmbeddedEngineModule } from './database/embedded/embedded-engine.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CalendarModule } from './modules/calendar/calendar.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { DomainsModule } from './modules/licenses/domains/domains.module';
 import { LicensesModule } from './modules/licenses/licenses.module';
@@ -42,6 +43,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         AuthModule,
         CatalogModule,
+        CalendarModule,
         // Before LicensesModule: its routes are registered first, so GET /v1/licenses/export is not taken for
         // GET /v1/licenses/{id}.
         TransferModule,

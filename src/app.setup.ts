@@ -33,6 +33,10 @@ const API_TAGS: [name: string, description: string][] = [
   ],
   ['Webhooks', 'Subscriptions to license events (admins) and their deliveries (staff).'],
   ['Staff users and API clients', 'Admins create staff users and the API keys of storefronts.'],
+  [
+    'Business calendar',
+    'The workdays that delivery SLAs count: public holidays, and the days admins set (transfers by decree).',
+  ],
   ['Operations', 'Health and Prometheus metrics, for the platform.'],
 ];
 

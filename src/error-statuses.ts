@@ -1,5 +1,6 @@
 import { registerErrorStatuses } from './common/errors/error-codes';
 import { AUTH_ERROR_STATUS } from './modules/auth/auth.errors';
+import { CALENDAR_ERROR_STATUS } from './modules/calendar/calendar.errors';
 import { CATALOG_ERROR_STATUS } from './modules/catalog/catalog.errors';
 import { DOMAINS_ERROR_STATUS } from './modules/licenses/domains/domains.errors';
 import { LICENSES_ERROR_STATUS } from './modules/licenses/licenses.errors';
@@ -19,6 +20,7 @@ for (const table of [
   DOMAINS_ERROR_STATUS,
   SUBSCRIPTIONS_ERROR_STATUS,
   TRANSFER_ERROR_STATUS,
+  CALENDAR_ERROR_STATUS,
 ]) {
   registerErrorStatuses(table);
 }

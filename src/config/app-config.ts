@@ -49,6 +49,7 @@ export interface AppConfig {
     developmentPatterns: string[];
   };
   subscriptions: SubscriptionsConfig;
+  installationReports: InstallationReportsConfig;
   /** The largest license file `POST /v1/imports` reads, in bytes (413 above). */
   importMaxBytes: number;
 }
@@ -59,6 +60,21 @@ export interface SubscriptionsConfig {
   downloadTokenTtlSeconds: number;
   /** Seconds between two runs of the reminders job on each instance; 0 starts none (tests call `runReminders`). */
   reminderIntervalSeconds: number;
+}
+
+/**
+ * How far the installation reports of keys that match no license may grow: they are deleted once not seen for the
+ * retention, and a new (product, host) row is not stored beyond the caps.
+ */
+export interface InstallationReportsConfig {
+  /** Days after its last check that an unknown key's report is deleted. */
+  retentionDays: number;
+  /** Seconds between two runs of the pruning job on each instance; 0 starts none (tests call `prune`). */
+  pruneIntervalSeconds: number;
+  /** The most hosts kept per product (as sent) for unknown keys. */
+  unknownHostsPerProduct: number;
+  /** The most rows kept for unknown keys in all. */
+  unknownMaxRows: number;
 }
 
 /** The webhook dispatcher: how often it polls the outbox, how it retries, how long it waits for a receiver. */

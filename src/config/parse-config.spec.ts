@@ -41,6 +41,12 @@ describe('parseConfig', () => {
       logLevel: 'info',
       logFormat: 'json',
       business: { holidayCountry: 'RU', timezone: 'Europe/Moscow' },
+      installationReports: {
+        retentionDays: 90,
+        pruneIntervalSeconds: 3600,
+        unknownHostsPerProduct: 1000,
+        unknownMaxRows: 100_000,
+      },
     });
     expect(config.auth.jwtExpiresInSeconds).toBe(900);
   });
@@ -70,6 +76,10 @@ describe('parseConfig', () => {
         ADMIN_PASSWORD: 'twelve-chars-at-least',
         HOLIDAY_COUNTRY: 'de',
         BUSINESS_TIMEZONE: 'Europe/Berlin',
+        INSTALLATION_REPORT_RETENTION_DAYS: '30',
+        INSTALLATION_REPORT_PRUNE_INTERVAL_SECONDS: '0',
+        INSTALLATION_REPORT_UNKNOWN_HOSTS_PER_PRODUCT: '50',
+        INSTALLATION_REPORT_UNKNOWN_MAX_ROWS: '5000',
       },
       '/srv/licensor',
     );
@@ -81,6 +91,12 @@ describe('parseConfig', () => {
       logLevel: 'warn',
       auth: { jwtExpiresInSeconds: 600, adminEmail: 'boss@example.com', adminPassword: 'twelve-chars-at-least' },
       business: { holidayCountry: 'DE', timezone: 'Europe/Berlin' },
+      installationReports: {
+        retentionDays: 30,
+        pruneIntervalSeconds: 0,
+        unknownHostsPerProduct: 50,
+        unknownMaxRows: 5000,
+      },
     });
     expect(config.licenseTokens.signingKeyPem).toContain('\nMIGHAgEAMBMGByqGSM49\n');
   });
@@ -112,6 +128,22 @@ describe('parseConfig', () => {
     [{ HOLIDAY_COUNTRY: 'XX' }, 'HOLIDAY_COUNTRY "XX" has no public-holiday calendar'],
     [{ BUSINESS_TIMEZONE: 'Mars/Olympus' }, 'BUSINESS_TIMEZONE must be an IANA time zone'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be a whole number from 1 to 100'],
+    [
+      { INSTALLATION_REPORT_RETENTION_DAYS: '0' },
+      'INSTALLATION_REPORT_RETENTION_DAYS must be a whole number from 1 to 3650; it is "0".',
+    ],
+    [
+      { INSTALLATION_REPORT_PRUNE_INTERVAL_SECONDS: '1h' },
+      'INSTALLATION_REPORT_PRUNE_INTERVAL_SECONDS must be a whole number from 0 to 86400',
+    ],
+    [
+      { INSTALLATION_REPORT_UNKNOWN_HOSTS_PER_PRODUCT: '-5' },
+      'INSTALLATION_REPORT_UNKNOWN_HOSTS_PER_PRODUCT must be a whole number from 1 to 1000000',
+    ],
+    [
+      { INSTALLATION_REPORT_UNKNOWN_MAX_ROWS: '1e6' },
+      'INSTALLATION_REPORT_UNKNOWN_MAX_ROWS must be a whole number from 1 to 100000000',
+    ],
     [
       { DEVELOPMENT_DOMAIN_PATTERNS: '*.lan, https://preview.shop.com' },
       'DEVELOPMENT_DOMAIN_PATTERNS must be comma-separated host names or *.suffix patterns (e.g. "*.lan,preview.shop.com"); "https://preview.shop.com" is not one',

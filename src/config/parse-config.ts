@@ -211,6 +211,12 @@ export function parseConfig(
       downloadTokenTtlSeconds: integer('DOWNLOAD_TOKEN_TTL_SECONDS', 600, 10, 3600),
       reminderIntervalSeconds: integer('REMINDER_INTERVAL_SECONDS', 3600, 0, 86_400),
     },
+    installationReports: {
+      retentionDays: integer('INSTALLATION_REPORT_RETENTION_DAYS', 90, 1, 3650),
+      pruneIntervalSeconds: integer('INSTALLATION_REPORT_PRUNE_INTERVAL_SECONDS', 3600, 0, 86_400),
+      unknownHostsPerProduct: integer('INSTALLATION_REPORT_UNKNOWN_HOSTS_PER_PRODUCT', 1000, 1, 1_000_000),
+      unknownMaxRows: integer('INSTALLATION_REPORT_UNKNOWN_MAX_ROWS', 100_000, 1, 100_000_000),
+    },
     importMaxBytes: integer('IMPORT_MAX_BYTES', 1024 ** 3, 1024, 64 * 1024 ** 3),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -2,6 +2,8 @@ import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.enti
 import { ApiClientKeyEntity } from '../modules/auth/api-client-key.entity';
 import { ApiClientEntity } from '../modules/auth/api-client.entity';
 import { StaffUserEntity } from '../modules/auth/staff-user.entity';
+import { BusinessCalendarChangeEntity } from '../modules/calendar/business-calendar-change.entity';
+import { BusinessCalendarDayEntity } from '../modules/calendar/business-calendar-day.entity';
 import { ProductEntity } from '../modules/catalog/product.entity';
 import { ReleaseEntity } from '../modules/catalog/release.entity';
 import { VendorEntity } from '../modules/catalog/vendor.entity';
@@ -39,4 +41,6 @@ export const ENTITIES = [
   SubscriptionPeriodEntity,
   LicenseReminderEntity,
   StorefrontPurchaseEntity,
+  BusinessCalendarDayEntity,
+  BusinessCalendarChangeEntity,
 ];

@@ -162,6 +162,13 @@ const MATRIX = {
   'GET /v1/webhooks/deliveries': { who: STAFF },
   'GET /v1/webhooks/deliveries/{id}': { who: STAFF, fill: (f) => ({ id: f.delivery }) },
   'POST /v1/webhooks/deliveries/{id}/retry': { who: STAFF, fill: (f) => ({ id: f.delivery }) },
+
+  // Business calendar (SPEC: workday overrides are admins'): staff read it, admins set and remove days. The
+  // DELETE example's date is the one the POST example sets, so the admin's DELETE finds it.
+  'GET /v1/business-calendar/days': { who: STAFF },
+  'POST /v1/business-calendar/days': { who: ADMIN },
+  'DELETE /v1/business-calendar/days/{date}': { who: ADMIN },
+  'GET /v1/business-calendar/changes': { who: STAFF },
 } satisfies Record<string, Rule>;
 
 type OperationKey = keyof typeof MATRIX;

@@ -37,7 +37,11 @@ describe('the request examples of the OpenAPI document (e2e)', () => {
     const query = Object.fromEntries(
       parameters.filter((p) => p.in === 'query' && p.example !== undefined).map((p) => [p.name, value(p.name)]),
     );
-    const call = t.http()[method as 'get' | 'post' | 'put' | 'patch'](url).query(query).set('Authorization', auth);
+    const call = t
+      .http()
+      [method as 'get' | 'post' | 'put' | 'patch' | 'delete'](url)
+      .query(query)
+      .set('Authorization', auth);
     const body = exampleRequest(document, operation).body?.value;
     const response = await (body === undefined ? call : call.send(body as object));
     if (response.status !== status) {
@@ -67,6 +71,15 @@ describe('the request examples of the OpenAPI document (e2e)', () => {
     await run('post', '/v1/licenses/{id}/suspend', admin, 200, { id });
     await run('post', '/v1/licenses/{id}/reinstate', admin, 200, { id });
     await run('post', '/v1/licenses/{id}/revoke', admin, 200, { id });
+  });
+
+  it('set a business-calendar day, list the days and the changes, and remove the day', async () => {
+    await run('post', '/v1/business-calendar/days', admin, 201);
+    await run('post', '/v1/business-calendar/days', admin, 200);
+    const days = await run('get', '/v1/business-calendar/days', admin, 200);
+    expect(days.body.days).toContainEqual(expect.objectContaining({ date: '2026-12-31', workday: false }));
+    await run('get', '/v1/business-calendar/changes', admin, 200);
+    await run('delete', '/v1/business-calendar/days/{date}', admin, 204);
   });
 
   it('create a staff user, an API client and a webhook', async () => {

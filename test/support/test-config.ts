@@ -33,6 +33,13 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     domains: { developmentPatterns: ['*.staging.licensor-tests.com'] },
     // No reminders loop: tests call ReminderJob.runReminders() and move the fixed clock.
     subscriptions: { downloadTokenTtlSeconds: 600, reminderIntervalSeconds: 0 },
+    // No pruning loop: tests call InstallationPruneJob.prune() and move the fixed clock.
+    installationReports: {
+      retentionDays: 90,
+      pruneIntervalSeconds: 0,
+      unknownHostsPerProduct: 1000,
+      unknownMaxRows: 100_000,
+    },
     importMaxBytes: 1024 ** 3,
     ...overrides,
   };

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { BusinessCalendar, createBusinessCalendar, DurationUnit, isKnownHolidayCountry } from './business-calendar';
+import {
+  BusinessCalendar,
+  createBusinessCalendar,
+  DurationUnit,
+  isKnownHolidayCountry,
+  isLocalDate,
+  plusDays as calendarPlusDays,
+  WorkdayOverrides,
+} from './business-calendar';
 
 const moscow = createBusinessCalendar({ country: 'RU', timezone: 'Europe/Moscow' });
 const berlin = createBusinessCalendar({ country: 'DE', timezone: 'Europe/Berlin' });
@@ -345,6 +353,154 @@ describe('BusinessCalendar', () => {
         }),
         settings,
       );
+    });
+  });
+});
+
+describe('plusDays and isLocalDate', () => {
+  it.each([
+    ['2026-12-31', 1, '2027-01-01'],
+    ['2028-02-28', 1, '2028-02-29'],
+    ['2027-03-01', -1, '2027-02-28'],
+    ['2026-01-10', -45, '2025-11-26'],
+    ['2026-05-01', 0, '2026-05-01'],
+  ])('%s %p days is %s', (date, days, expected) => {
+    expect(calendarPlusDays(date, days)).toBe(expected);
+  });
+
+  it.each([
+    ['2026-12-31', true],
+    ['2028-02-29', true],
+    ['2027-02-29', false],
+    ['2026-2-3', false],
+    ['2026-02-03T00:00', false],
+    [' 2026-02-03', false],
+    ['', false],
+    [20260203, false],
+    [null, false],
+  ])('%p is a date: %p', (value, expected) => {
+    expect(isLocalDate(value)).toBe(expected);
+  });
+});
+
+describe('BusinessCalendar with overrides', () => {
+  /** Russia's transfers of 2025 and 2026 as the seed migration ships them. */
+  const transfers: WorkdayOverrides = new Map([
+    ['2025-05-02', false],
+    ['2025-05-08', false],
+    ['2025-06-13', false],
+    ['2025-11-01', true],
+    ['2025-11-03', false],
+    ['2025-12-31', false],
+    ['2026-01-09', false],
+    ['2026-05-11', false],
+    ['2026-12-31', false],
+  ]);
+
+  it.each([
+    ['2025-11-01', true, 'override', 'the working Saturday of 2025'],
+    ['2025-11-03', false, 'override', 'a Monday off, moved from that Saturday'],
+    ['2026-12-31', false, 'override', 'New Year’s Eve 2026, moved from Saturday 3 January'],
+    ['2026-11-04', false, 'public_holiday', 'Unity Day'],
+    ['2026-10-10', false, 'weekend', 'a Saturday'],
+    ['2026-10-09', true, 'weekday', 'a Friday'],
+  ])('describes %s as workday %p by %s (%s)', (date, workday, basis) => {
+    expect(moscow.describeDay(date, transfers)).toEqual({ workday, basis });
+    expect(moscow.isWorkday(date, transfers)).toBe(workday);
+  });
+
+  it('gives the official number of workdays of 2025 and 2026 with the transfers: 247 each', () => {
+    const workdaysOf = (year: number, overrides: WorkdayOverrides) => {
+      let count = 0;
+      for (let date = `${year}-01-01`; date <= `${year}-12-31`; date = plusDays(date, 1)) {
+        if (moscow.isWorkday(date, overrides)) count++;
+      }
+      return count;
+    };
+    expect([workdaysOf(2025, transfers), workdaysOf(2026, transfers)]).toEqual([247, 247]);
+    // Without them the library alone is off by one and by three.
+    expect([workdaysOf(2025, new Map()), workdaysOf(2026, new Map())]).toEqual([251, 250]);
+  });
+
+  describe('addDuration', () => {
+    it.each<[string, string, number, string, string]>([
+      ['a working Saturday counts', '2025-10-30 10:00', 2, '2025-11-03 10:00', '2025-11-01 10:00'],
+      ['from a working Saturday', '2025-11-01 12:00', 2, '2025-11-06 00:00', '2025-11-06 12:00'],
+      ['a moved day off is skipped', '2026-12-30 15:00', 1, '2026-12-31 15:00', '2027-01-11 15:00'],
+      ['from a moved day off', '2026-12-31 12:00', 2, '2027-01-12 12:00', '2027-01-13 00:00'],
+      ['from the holidays, 9 January 2026 off too', '2026-01-08 11:00', 1, '2026-01-12 00:00', '2026-01-13 00:00'],
+      ['from 9 January 2026', '2026-01-09 11:00', 1, '2026-01-12 11:00', '2026-01-13 00:00'],
+      ['Victory Day on a Saturday moves to Monday', '2026-05-08 16:00', 2, '2026-05-12 16:00', '2026-05-13 16:00'],
+    ])('%s: %s + %p workdays = %s without, %s with the transfers', (_case, start, amount, without, withTransfers) => {
+      expect(moscow.addDuration(msk(start), amount, 'workdays').toISOString()).toBe(msk(without).toISOString());
+      expect(moscow.addDuration(msk(start), amount, 'workdays', transfers).toISOString()).toBe(
+        msk(withTransfers).toISOString(),
+      );
+    });
+
+    it('lets an override make a public holiday a workday', () => {
+      const unityDayWorked = new Map([['2026-11-04', true]]);
+      expect(moscow.addDuration(msk('2026-11-03 12:00'), 1, 'workdays', unityDayWorked).toISOString()).toBe(
+        msk('2026-11-04 12:00').toISOString(),
+      );
+    });
+
+    it('ignores overrides for calendar days', () => {
+      expect(moscow.addDuration(msk('2026-12-30 15:00'), 2, 'days', transfers).toISOString()).toBe(
+        msk('2027-01-01 15:00').toISOString(),
+      );
+    });
+
+    it('refuses an override whose key is not a date', () => {
+      expect(() =>
+        moscow.addDuration(msk('2026-12-30 15:00'), 1, 'workdays', new Map([['31.12.2026', false]])),
+      ).toThrow(RangeError);
+    });
+
+    const instants = fc.date({
+      min: new Date('2025-01-01T00:00:00.000Z'),
+      max: new Date('2027-12-31T23:59:59.999Z'),
+      noInvalidDate: true,
+    });
+    /** Up to 40 overrides within 2025–2027. */
+    const overrideSets = fc
+      .array(fc.tuple(fc.integer({ min: 0, max: 3 * 365 }), fc.boolean()), { maxLength: 40 })
+      .map((days) => new Map(days.map(([day, workday]) => [plusDays('2025-01-01', day), workday])));
+
+    it('gives a due local date that is a workday by the overrides', () => {
+      fc.assert(
+        fc.property(instants, fc.nat({ max: 10 }), overrideSets, (start, amount, overrides) => {
+          const due = moscow.addDuration(start, amount, 'workdays', overrides);
+          expect(moscow.isWorkday(moscow.localDate(due), overrides)).toBe(true);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('looks only at the dates from the start to the due date: overrides elsewhere change nothing', () => {
+      fc.assert(
+        fc.property(instants, fc.nat({ max: 10 }), overrideSets, overrideSets, (start, amount, inside, elsewhere) => {
+          const due = moscow.addDuration(start, amount, 'workdays', inside);
+          const [from, to] = [moscow.localDate(start), moscow.localDate(due)];
+          const merged = new Map(inside);
+          for (const [date, workday] of elsewhere) if (date < from || date > to) merged.set(date, workday);
+          expect(moscow.addDuration(start, amount, 'workdays', merged).toISOString()).toBe(due.toISOString());
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+
+  describe('daysOffInARow', () => {
+    it.each([
+      ['2026-01-05', 45, transfers, 12, 'the New Year holidays of 2026 with 9 January: 31 December 2025 – 11 January'],
+      ['2026-01-05', 45, new Map<string, boolean>(), 8, 'the library alone: 1–8 January'],
+      ['2026-01-05', 3, transfers, 7, 'counted up to 3 days each side'],
+      ['2026-10-10', 45, transfers, 2, 'a weekend'],
+      ['2026-10-09', 45, transfers, 0, 'a workday'],
+      ['2025-11-03', 45, transfers, 3, 'Sun 2 – Tue 4 November 2025, the Saturday before worked'],
+    ])('%s (limit %p) is in a run of %p days off', (date, limit, overrides, expected) => {
+      expect(moscow.daysOffInARow(date, limit, overrides)).toBe(expected);
     });
   });
 });

@@ -11,6 +11,23 @@ export interface BusinessCalendarSettings {
 /** The unit of a delivery SLA (the `sla_unit` column of a vendor). */
 export type DurationUnit = 'workdays' | 'days';
 
+/**
+ * Days whose status is set by hand, keyed by local date (`YYYY-MM-DD`): `true` a workday, `false` a day off. They
+ * win over the weekday and holiday rule: the yearly government transfers (a working Saturday, a bridged holiday)
+ * that the holiday library does not know. A caller passes those of the dates the rule may look at.
+ */
+export type WorkdayOverrides = ReadonlyMap<string, boolean>;
+
+/** Why a day is or is not a workday: an override, a weekend, a public holiday, or an ordinary weekday. */
+export type DayBasis = 'override' | 'weekend' | 'public_holiday' | 'weekday';
+
+export interface DayStatus {
+  workday: boolean;
+  basis: DayBasis;
+}
+
+const NO_OVERRIDES: WorkdayOverrides = new Map();
+
 const DAY_MS = 86_400_000;
 /** More consecutive days off than any calendar has; a bound so a broken calendar cannot loop forever. */
 const MAX_DAYS_OFF_IN_A_ROW = 370;
@@ -62,6 +79,11 @@ export function isKnownHolidayCountry(code: string): boolean {
  * (02:30 → 03:30); local times that occur twice (when DST ends) resolve to the earlier instant — the rules of
  * Temporal's `compatible` disambiguation.
  *
+ * **Overrides** (the optional last argument of every method) come first: a date in them is a workday or a day off as
+ * they say, whatever its weekday and the library's holidays; every other date follows the rule above. A method
+ * looks only at the dates between the start and the answer, so overrides of those dates are all it needs; the
+ * due local date of `addDuration` is the last date it looked at.
+ *
  * Amounts are non-negative integers. Holiday dates are computed once per year and cached.
  */
 export class BusinessCalendar {
@@ -94,9 +116,37 @@ export class BusinessCalendar {
     this.holidays = new Holidays(settings.country, { timezone: settings.timezone });
   }
 
-  /** Whether a local date (`YYYY-MM-DD` in the calendar's zone) is a workday: Monday–Friday and not a holiday. */
-  isWorkday(localDate: string): boolean {
-    return this.isWorkdayNumber(parseLocalDate(localDate));
+  /**
+   * Whether a local date (`YYYY-MM-DD` in the calendar's zone) is a workday: as an override says, else Monday–Friday
+   * and not a holiday.
+   */
+  isWorkday(localDate: string, overrides: WorkdayOverrides = NO_OVERRIDES): boolean {
+    return this.isWorkdayNumber(parseLocalDate(localDate), dayOverrides(overrides));
+  }
+
+  /** Whether a local date is a workday, and why. */
+  describeDay(localDate: string, overrides: WorkdayOverrides = NO_OVERRIDES): DayStatus {
+    const day = parseLocalDate(localDate);
+    const override = overrides.get(localDate);
+    if (override !== undefined) return { workday: override, basis: 'override' };
+    if (isWeekend(day)) return { workday: false, basis: 'weekend' };
+    if (this.holidayDays(yearOfDayNumber(day)).has(day)) return { workday: false, basis: 'public_holiday' };
+    return { workday: true, basis: 'weekday' };
+  }
+
+  /**
+   * The number of days off in a row that `localDate` belongs to (0 when it is a workday), each side counted up to
+   * `limit` days: a run longer than `2 × limit + 1` days reads as `2 × limit + 1`.
+   */
+  daysOffInARow(localDate: string, limit: number, overrides: WorkdayOverrides = NO_OVERRIDES): number {
+    const day = parseLocalDate(localDate);
+    const byDay = dayOverrides(overrides);
+    if (this.isWorkdayNumber(day, byDay)) return 0;
+    let first = day;
+    while (day - first < limit && !this.isWorkdayNumber(first - 1, byDay)) first -= 1;
+    let last = day;
+    while (last - day < limit && !this.isWorkdayNumber(last + 1, byDay)) last += 1;
+    return last - first + 1;
   }
 
   /** The local date (`YYYY-MM-DD`) of an instant in the calendar's zone. */
@@ -105,7 +155,7 @@ export class BusinessCalendar {
   }
 
   /** The due time `amount` workdays or calendar days after `start`; the rules are in the class comment. */
-  addDuration(start: Date, amount: number, unit: DurationUnit): Date {
+  addDuration(start: Date, amount: number, unit: DurationUnit, overrides: WorkdayOverrides = NO_OVERRIDES): Date {
     const time = checkedTime(start);
     if (!Number.isSafeInteger(amount) || amount < 0) {
       throw new RangeError(`BusinessCalendar: the amount must be a non-negative integer; it is ${String(amount)}.`);
@@ -117,14 +167,15 @@ export class BusinessCalendar {
         return new Date(this.fromLocal({ ...local, day: local.day + amount }));
       }
       case 'workdays': {
+        const byDay = dayOverrides(overrides);
         let local = this.toLocal(time);
-        if (!this.isWorkdayNumber(local.day)) {
-          local = { day: this.nextWorkday(local.day), hour: 0, minute: 0, second: 0, millisecond: 0 };
+        if (!this.isWorkdayNumber(local.day, byDay)) {
+          local = { day: this.nextWorkday(local.day, byDay), hour: 0, minute: 0, second: 0, millisecond: 0 };
         } else if (amount === 0) {
           return new Date(time);
         }
         let day = local.day;
-        for (let i = 0; i < amount; i++) day = this.nextWorkday(day);
+        for (let i = 0; i < amount; i++) day = this.nextWorkday(day, byDay);
         return new Date(this.fromLocal({ ...local, day }));
       }
       default: {
@@ -134,15 +185,16 @@ export class BusinessCalendar {
     }
   }
 
-  private isWorkdayNumber(day: number): boolean {
-    const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
-    if (weekday === 0 || weekday === 6) return false;
+  private isWorkdayNumber(day: number, overrides: ReadonlyMap<number, boolean>): boolean {
+    const override = overrides.get(day);
+    if (override !== undefined) return override;
+    if (isWeekend(day)) return false;
     return !this.holidayDays(yearOfDayNumber(day)).has(day);
   }
 
-  private nextWorkday(day: number): number {
+  private nextWorkday(day: number, overrides: ReadonlyMap<number, boolean>): number {
     for (let next = day + 1; next <= day + MAX_DAYS_OFF_IN_A_ROW; next++) {
-      if (this.isWorkdayNumber(next)) return next;
+      if (this.isWorkdayNumber(next, overrides)) return next;
     }
     throw new Error(`BusinessCalendar: no workday within ${MAX_DAYS_OFF_IN_A_ROW} days after ${formatDayNumber(day)}.`);
   }
@@ -206,6 +258,37 @@ export class BusinessCalendar {
 /** A factory for providers: `{ provide: BusinessCalendar, useFactory: (config) => createBusinessCalendar(…) }`. */
 export function createBusinessCalendar(settings: BusinessCalendarSettings): BusinessCalendar {
   return new BusinessCalendar(settings);
+}
+
+/**
+ * The local date `days` after (or before, when negative) a `YYYY-MM-DD` date: for the date ranges of overrides.
+ * Throws RangeError when `localDate` is not a real date in that form.
+ */
+export function plusDays(localDate: string, days: number): string {
+  return formatDayNumber(parseLocalDate(localDate) + days);
+}
+
+/** Whether a value is a real calendar date in the form `YYYY-MM-DD` (`2026-02-30` is not). */
+export function isLocalDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    parseLocalDate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Overrides keyed by day number; a key that is no date is a programming error, reported at once. */
+function dayOverrides(overrides: WorkdayOverrides): ReadonlyMap<number, boolean> {
+  const byDay = new Map<number, boolean>();
+  for (const [date, workday] of overrides) byDay.set(parseLocalDate(date), workday);
+  return byDay;
+}
+
+function isWeekend(day: number): boolean {
+  const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+  return weekday === 0 || weekday === 6;
 }
 
 function checkedTime(date: Date): number {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { BusinessCalendar } from '../../common/time/business-calendar';
+import { CalendarModule } from '../calendar/calendar.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { HistoryModule } from '../history/history.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -15,7 +14,7 @@ import { OrdersService } from './orders.service';
 
 /** Orders → licenses, keys, the staff delivery queue, suspend/reinstate/revoke, the order and account pages. */
 @Module({
-  imports: [CatalogModule, HistoryModule, WebhooksModule],
+  imports: [CatalogModule, CalendarModule, HistoryModule, WebhooksModule],
   controllers: [OrdersController, LicensesController],
   providers: [
     OrdersService,
@@ -24,13 +23,7 @@ import { OrdersService } from './orders.service';
     DomainsRepository,
     LicenseChangeRecorder,
     LicenseAccess,
-    {
-      provide: BusinessCalendar,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new BusinessCalendar({ country: config.business.holidayCountry, timezone: config.business.timezone }),
-    },
   ],
-  exports: [LicensesRepository, DomainsRepository, LicenseChangeRecorder, LicenseAccess, BusinessCalendar],
+  exports: [LicensesRepository, DomainsRepository, LicenseChangeRecorder, LicenseAccess],
 })
 export class LicensesModule {}

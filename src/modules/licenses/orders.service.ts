@@ -8,9 +8,9 @@ import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
 import { DomainError, validationFailed } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/idempotency/idempotency.rules';
 import { MetricsService } from '../../common/metrics/metrics.service';
-import { BusinessCalendar } from '../../common/time/business-calendar';
 import { Principal } from '../auth/principal';
 import { CatalogRepository } from '../catalog/catalog.repository';
+import { BusinessCalendarService } from '../calendar/calendar.module';
 import { actorOf } from '../history/actor';
 import { LicenseResponseDto } from './dto/license.response.dto';
 import { PlaceOrderDto } from './dto/place-order.dto';
@@ -37,7 +37,7 @@ export class OrdersService {
     private readonly transactions: TransactionRunner,
     private readonly licenses: LicensesRepository,
     private readonly catalog: CatalogRepository,
-    private readonly calendar: BusinessCalendar,
+    private readonly calendar: BusinessCalendarService,
     private readonly changes: LicenseChangeRecorder,
     private readonly domainNames: DomainNormalizer,
     private readonly clock: Clock,
@@ -137,10 +137,12 @@ export class OrdersService {
         field: `items[${index}].sku`,
       });
     }
-    const plan = planIssuance(
-      { vendor, updatePeriodMonths: product.updatePeriodMonths, paidAt },
-      (start, amount, unit) => this.calendar.addDuration(start, amount, unit),
-    );
+    const plan = planIssuance({ vendor, updatePeriodMonths: product.updatePeriodMonths, paidAt });
+    // The overrides of the business calendar are read in this transaction: one range query per workday SLA.
+    const deliveryDueAt =
+      plan.deliverySla === null
+        ? null
+        : await this.calendar.addDuration(manager, paidAt, plan.deliverySla.amount, plan.deliverySla.unit);
     const key = plan.status === 'active' ? generateLicenseKey(vendor.keyPrefix ?? DEFAULT_KEY_PREFIX) : null;
     const now = this.clock.now();
     const license = await this.licenses.insertLicense(
@@ -159,7 +161,7 @@ export class OrdersService {
         domainChangesGranted: 0,
         paidAt,
         updatesUntil: plan.updatesUntil,
-        deliveryDueAt: plan.deliveryDueAt,
+        deliveryDueAt,
         deliveredAt: null,
         createdAt: now,
         updatedAt: now,
@@ -181,7 +183,7 @@ export class OrdersService {
             productSku: product.sku,
             storefronts: license.storefronts,
             updatesUntil: plan.updatesUntil.toISOString(),
-            deliveryDueAt: plan.deliveryDueAt?.toISOString() ?? null,
+            deliveryDueAt: deliveryDueAt?.toISOString() ?? null,
           },
         },
         current: issued,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module';
 import { HistoryModule } from '../history/history.module';
 import { LicensesModule } from '../licenses/licenses.module';
 import { EventsExportRepository } from './export/events-export.repository';
@@ -15,7 +16,7 @@ import { ImportsService } from './import/imports.service';
  * here and not taken for GET /v1/licenses/{id}.
  */
 @Module({
-  imports: [LicensesModule, HistoryModule],
+  imports: [LicensesModule, HistoryModule, CalendarModule],
   controllers: [ExportController, ImportsController],
   providers: [ExportService, EventsExportRepository, SnapshotReader, ImportsService, ImportsRepository],
 })

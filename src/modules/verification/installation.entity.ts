@@ -8,7 +8,8 @@ export type VerificationChannel = (typeof VERIFICATION_CHANNELS)[number];
 /**
  * Where an add-on checks its license from: one row per license (or, for keys that match none, per unknown key
  * as a whole), product as sent and host, refreshed by every check. Unknown keys are not stored in any form:
- * their row only says that some unknown key was tried for that product from that host, and how often.
+ * their row only says that some unknown key was tried for that product from that host, and how often. Those rows
+ * are deleted after the retention and capped (installation-retention.rules.ts).
  */
 @Entity({ name: 'installations' })
 @Index('uq_installations_license_product_host', ['licenseId', 'product', 'host'], {
@@ -22,6 +23,7 @@ export type VerificationChannel = (typeof VERIFICATION_CHANNELS)[number];
 @Index('ix_installations_public_last_seen_at', ['lastSeenAt', 'licenseId'], {
   where: '"public_host" AND "license_id" IS NOT NULL',
 })
+@Index('ix_installations_unknown_last_seen_at', ['lastSeenAt'], { where: '"license_id" IS NULL' })
 @Check('ck_installations_channel', `"channel" IN ('api', 'legacy')`)
 @Check('ck_installations_call_count', `"call_count" >= 1`)
 export class InstallationEntity {

@@ -23,6 +23,11 @@ const CONFLICT_TARGET = {
   unknown: '(product, host) WHERE license_id IS NULL',
 };
 
+/** One row of unknown keys as a key of a Set: its product and host. */
+export function unknownRowKey(row: { product: string; host: string }): string {
+  return JSON.stringify([row.product, row.host]);
+}
+
 /** The order of the unique indexes: license (unknown keys first), product, host. */
 function byRow(a: InstallationChange, b: InstallationChange): number {
   return (
@@ -110,6 +115,66 @@ export class InstallationsRepository {
         ...STORE_FIELDS.map((field) => rows.map((row) => row.store[field])),
       ],
     );
+  }
+
+  /**
+   * Makes the writers of unknown keys' rows wait for each other until the transaction ends, so that each one counts
+   * the rows the others stored before it decides which new rows fit under the caps. Pruning needs no lock: it only
+   * makes room.
+   */
+  async lockUnknownRows(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('licensor:installations:unknown-keys', 0))`);
+  }
+
+  /** Those of the (product, host) pairs that have a row of unknown keys, as `JSON.stringify([product, host])`. */
+  async existingUnknownRows(
+    manager: EntityManager,
+    rows: readonly { product: string; host: string }[],
+  ): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const found: { product: string; host: string }[] = await manager.query(
+      `SELECT product, host FROM installations
+        WHERE license_id IS NULL
+          AND (product, host) IN (SELECT * FROM unnest($1::varchar[], $2::varchar[]))`,
+      [rows.map((row) => row.product), rows.map((row) => row.host)],
+    );
+    return new Set(found.map((row) => unknownRowKey(row)));
+  }
+
+  /** How many rows of unknown keys each of `products` has, and how many there are in all. */
+  async unknownRowCounts(
+    manager: EntityManager,
+    products: readonly string[],
+  ): Promise<{ perProduct: Map<string, number>; total: number }> {
+    const perProduct: { product: string; rows: number }[] = await manager.query(
+      `SELECT product, count(*)::int AS rows FROM installations
+        WHERE license_id IS NULL AND product = ANY($1::varchar[])
+        GROUP BY product`,
+      [products],
+    );
+    const [{ total }]: { total: number }[] = await manager.query(
+      `SELECT count(*)::int AS total FROM installations WHERE license_id IS NULL`,
+    );
+    return { perProduct: new Map(perProduct.map((row) => [row.product, row.rows])), total };
+  }
+
+  /**
+   * Deletes up to `limit` rows of unknown keys last seen before `cutoff`, oldest first, and answers how many. Rows
+   * another transaction holds (a write refreshing them, another instance pruning) are skipped, not waited for, and a
+   * row refreshed meanwhile is seen with its new time: a row still in use is never deleted.
+   */
+  async deleteUnknownSeenBefore(manager: EntityManager, cutoff: Date, limit: number): Promise<number> {
+    // TypeORM answers a DELETE as [rows, affected].
+    const [, affected]: [unknown, number] = await manager.query(
+      `DELETE FROM installations WHERE id IN (
+         SELECT id FROM installations
+          WHERE license_id IS NULL AND last_seen_at < $1
+          ORDER BY last_seen_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)`,
+      [cutoff, limit],
+    );
+    return affected;
   }
 
   /** Whether the license exists (the installations of an unknown license are NOT_FOUND, not an empty page). */

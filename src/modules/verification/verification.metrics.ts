@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { VerificationChannel } from './installation.entity';
+import { RefusalReason } from './installation-retention.rules';
 import type { LegacyCode } from './legacy/legacy-response';
 
 /**
@@ -15,8 +16,21 @@ export type VerificationOutcome = LegacyCode;
 @Injectable()
 export class VerificationMetrics {
   private readonly verifications: Counter<'code' | 'channel'>;
+  private readonly refusedRows: Counter<'reason'>;
+  private readonly prunedRows: Counter;
 
   constructor(metrics: MetricsService) {
+    this.refusedRows = metrics.counter({
+      name: 'installation_reports_refused_total',
+      help:
+        'New installation-report rows of unknown keys not stored, by the cap they hit: hosts_per_product ' +
+        '(INSTALLATION_REPORT_UNKNOWN_HOSTS_PER_PRODUCT) or max_rows (INSTALLATION_REPORT_UNKNOWN_MAX_ROWS).',
+      labelNames: ['reason'],
+    });
+    this.prunedRows = metrics.counter({
+      name: 'installation_reports_pruned_total',
+      help: 'Installation-report rows of unknown keys deleted after INSTALLATION_REPORT_RETENTION_DAYS unseen.',
+    });
     this.verifications = metrics.counter({
       name: 'license_verifications_total',
       help:
@@ -29,5 +43,13 @@ export class VerificationMetrics {
 
   verified(code: VerificationOutcome, channel: VerificationChannel): void {
     this.verifications.inc({ code, channel });
+  }
+
+  refused(reason: RefusalReason, rows: number): void {
+    if (rows > 0) this.refusedRows.inc({ reason }, rows);
+  }
+
+  pruned(rows: number): void {
+    if (rows > 0) this.prunedRows.inc(rows);
   }
 }

@@ -4,6 +4,7 @@ import { DomainsModule } from '../licenses/domains/domains.module';
 import { LicensesModule } from '../licenses/licenses.module';
 import { SigningModule } from '../signing/signing.module';
 import { BackgroundWrites } from './background-writes';
+import { InstallationPruneJob } from './installation-prune.job';
 import { InstallationReports } from './installation-reports';
 import { InstallationsRepository } from './installations.repository';
 import { InstallationsService } from './installations.service';
@@ -31,6 +32,7 @@ import { VerificationService } from './verification.service';
     InstallationsService,
     InstallationsRepository,
     InstallationReports,
+    InstallationPruneJob,
     BackgroundWrites,
   ],
   exports: [VerificationService, VerificationRateLimiter, BackgroundWrites],

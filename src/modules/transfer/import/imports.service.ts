@@ -5,8 +5,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { DomainNormalizer } from '../../../common/domain-names/domain-normalizer';
-import { BusinessCalendar } from '../../../common/time/business-calendar';
 import { monthsBetween } from '../../../common/time/calendar-months';
+import { BusinessCalendarService } from '../../calendar/calendar.module';
 import { Actor } from '../../history/actor';
 import { HistoryService } from '../../history/history.service';
 import { LicenseChangeRecorder } from '../../licenses/license-change-recorder';
@@ -77,7 +77,7 @@ export class ImportsService {
     private readonly history: HistoryService,
     private readonly changes: LicenseChangeRecorder,
     private readonly normalizer: DomainNormalizer,
-    private readonly calendar: BusinessCalendar,
+    private readonly calendar: BusinessCalendarService,
     private readonly clock: Clock,
   ) {}
 
@@ -184,14 +184,18 @@ export class ImportsService {
         return mismatch === undefined;
       });
       const now = this.clock.now();
-      const candidates = orderAgrees.map(({ line, row, product }) => ({
+      const dues = await this.defaultDeliveryDues(
+        manager,
+        orderAgrees.map(({ row, product }) => ({ row, product })),
+      );
+      const candidates = orderAgrees.map(({ line, row, product }, index) => ({
         line,
         product,
         insert: {
           id: row.id ?? randomUUID(),
           row,
           productId: product.id,
-          deliveryDueAt: row.deliveryDueAt ?? this.defaultDeliveryDue(row, product),
+          deliveryDueAt: row.deliveryDueAt ?? dues[index],
           createdAt: row.createdAt ?? row.paidAt,
         },
       }));
@@ -220,10 +224,26 @@ export class ImportsService {
     }
   }
 
-  /** A pending license without its due time gets the one its vendor's SLA gives, as one sold here would. */
-  private defaultDeliveryDue(row: ImportRow, product: ImportProduct): Date | null {
-    if (row.status !== 'pending' || product.slaAmount === null || product.slaUnit === null) return null;
-    return this.calendar.addDuration(row.paidAt, product.slaAmount, product.slaUnit);
+  /**
+   * A pending license without its due time gets the one its vendor's SLA gives, as one sold here would (the
+   * business calendar's overrides read once for the batch); null for the others.
+   */
+  private async defaultDeliveryDues(
+    manager: EntityManager,
+    rows: { row: ImportRow; product: ImportProduct }[],
+  ): Promise<(Date | null)[]> {
+    const needed = rows.flatMap(({ row, product }, index) =>
+      row.status !== 'pending' || row.deliveryDueAt !== null || product.slaAmount === null || product.slaUnit === null
+        ? []
+        : [{ index, request: { start: row.paidAt, amount: product.slaAmount, unit: product.slaUnit } }],
+    );
+    const dues: (Date | null)[] = rows.map(() => null);
+    const computed = await this.calendar.addDurations(
+      manager,
+      needed.map(({ request }) => request),
+    );
+    needed.forEach(({ index }, position) => (dues[index] = computed[position]));
+    return dues;
   }
 
   /** Each license's `imported` history event and imported update period; its webhook when asked for. */
