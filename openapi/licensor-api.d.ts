@@ -183,7 +183,7 @@ export interface paths {
         put?: never;
         /**
          * Staff login
-         * @description Anyone. Exchanges a staff e-mail and password for a short-lived access token.
+         * @description Anyone. Exchanges a staff e-mail and password for a short-lived access token. A disabled account is 401 INVALID_CREDENTIALS like a wrong password. After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute (configurable), every login for that e-mail or from that address is refused with 429 and `Retry-After` until enough failures have left the window, the right password included; a successful login never counts. After an admin reset the password, the answer says `passwordChangeRequired: true` and the token opens only POST /v1/staff-users/me/password.
          */
         post: operations["AuthController_login"];
         delete?: never;
@@ -201,7 +201,7 @@ export interface paths {
         };
         /**
          * Who am I
-         * @description Staff and storefronts. Shows whom the credentials belong to.
+         * @description Staff and storefronts. Shows whom the credentials belong to; also for a staff user who must change the password an admin reset.
          */
         get: operations["AuthController_whoAmI"];
         put?: never;
@@ -223,7 +223,7 @@ export interface paths {
         put?: never;
         /**
          * Staff login, OAuth 2.0 password grant
-         * @description Anyone. The token endpoint of RFC 6749 (§4.3) that the "Authorize" dialog of Swagger UI uses: a form `grant_type=password&username=<e-mail>&password=<password>` gives the same access token as POST /v1/auth/login. Errors are RFC 6749 `{error, error_description}` with 400, not problem documents: `invalid_grant` (wrong e-mail or password), `invalid_request` (a missing or repeated parameter, or a body that is not a form), `unsupported_grant_type`, `invalid_scope` (there are no scopes).
+         * @description Anyone. The token endpoint of RFC 6749 (§4.3) that the "Authorize" dialog of Swagger UI uses: a form `grant_type=password&username=<e-mail>&password=<password>` gives the same access token as POST /v1/auth/login. Errors are RFC 6749 `{error, error_description}` with 400, not problem documents: `invalid_grant` (wrong e-mail or password, or a disabled account), `invalid_request` (a missing or repeated parameter, or a body that is not a form), `unsupported_grant_type`, `invalid_scope` (there are no scopes). After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute (configurable), every login for that e-mail or from that address is refused with 429 and `Retry-After` until enough failures have left the window, the right password included; a successful login never counts. Here the refusal is `slow_down`, the OAuth registry's code for a client that must wait (RFC 8628 §3.5).
          */
         post: operations["AuthController_token"];
         delete?: never;
@@ -804,6 +804,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log of staff accounts
+         * @description Admins only. Who did what to which staff account, when and from which address, newest first: creations, disabling and enabling, role changes, password changes and resets (never a password). `targetId` keeps what was done to one user, `actorId` what one user did.
+         */
+        get: operations["StaffActionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff-users": {
         parameters: {
             query?: never;
@@ -813,15 +833,115 @@ export interface paths {
         };
         /**
          * List staff users
-         * @description Staff and admins (staff read everything).
+         * @description Staff and admins (staff read everything). Disabled users included, with `disabledAt`.
          */
         get: operations["StaffUsersController_list"];
         put?: never;
         /**
          * Create a staff user
-         * @description Admins only.
+         * @description Admins only. Recorded in the audit log of staff actions (GET /v1/staff-actions).
          */
         post: operations["StaffUsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password
+         * @description Staff and admins, for their own account; the one operation open to a user whose password an admin reset (send the temporary password as `currentPassword`). Every token of the account stops working, this one included: the answer carries a new token, as a login does. A wrong `currentPassword` is 403 CURRENT_PASSWORD_WRONG and counts against the login limits (429 LOGIN_THROTTLED with Retry-After, as on POST /v1/auth/login); the same password again is 422 PASSWORD_UNCHANGED.
+         */
+        post: operations["StaffUsersController_changeOwnPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a staff user
+         * @description Admins only. The user can no longer log in, and every token of theirs is refused at once (401), also after the account is enabled again. Disabling a disabled user changes nothing. Admins cannot disable themselves (409 CANNOT_DISABLE_SELF), nor the last enabled admin (409 LAST_ACTIVE_ADMIN). Recorded in the audit log.
+         */
+        post: operations["StaffUsersController_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled staff user
+         * @description Admins only. The user may log in again; tokens issued before the account was disabled stay refused. Enabling an enabled user changes nothing. Recorded in the audit log.
+         */
+        post: operations["StaffUsersController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a staff user's password
+         * @description Admins only. Gives the account a temporary password, shown once in this answer, and ends every session of it (its tokens are refused at once). The user logs in with the temporary password and must choose their own with POST /v1/staff-users/me/password before anything else: until then every other operation answers 403 PASSWORD_CHANGE_REQUIRED. Recorded in the audit log (without any password).
+         */
+        post: operations["StaffUsersController_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/{id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a staff user's role
+         * @description Admins only. Takes effect with the user’s next request: the role is read from the account on every request, so their tokens keep working with the new role. The last enabled admin cannot become staff (409 LAST_ACTIVE_ADMIN). The same role again changes nothing. Recorded in the audit log.
+         */
+        put: operations["StaffUsersController_changeRole"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1042,6 +1162,28 @@ export interface components {
              * @description When the client was revoked, with all its keys.
              */
             revokedAt: string | null;
+        };
+        ChangeOwnPasswordDto: {
+            /**
+             * Format: password
+             * @description The password you logged in with (after a reset: the temporary one).
+             * @example a long passphrase of hers
+             */
+            currentPassword: string;
+            /**
+             * Format: password
+             * @description The new password: at least 12 characters, and not the current one.
+             * @example another long passphrase of hers
+             */
+            newPassword: string;
+        };
+        ChangeRoleDto: {
+            /**
+             * @description admin: everything; staff: daily work, no settings.
+             * @example admin
+             * @enum {string}
+             */
+            role: "admin" | "staff";
         };
         CreateApiClientDto: {
             /** @example Web shop */
@@ -1576,6 +1718,11 @@ export interface components {
              */
             expiresIn: number;
             /**
+             * @description Present (true) when an admin reset the password: the token opens only POST /v1/staff-users/me/password (and GET /v1/auth/me) until a new password is chosen; every other operation answers 403 PASSWORD_CHANGE_REQUIRED.
+             * @enum {boolean}
+             */
+            passwordChangeRequired?: true;
+            /**
              * @example Bearer
              * @enum {string}
              */
@@ -1586,7 +1733,7 @@ export interface components {
              * @example invalid_grant
              * @enum {string}
              */
-            error: "invalid_request" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
+            error: "invalid_request" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope" | "slow_down";
             /** @example The e-mail or the password is wrong. */
             error_description: string;
         };
@@ -1660,6 +1807,34 @@ export interface components {
             licenses: components["schemas"]["LicenseResponseDto"][];
             /** @example 100234 */
             orderId: string;
+        };
+        PasswordResetResponseDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When an admin disabled the account; null while it is enabled. A disabled user cannot log in.
+             */
+            disabledAt: string | null;
+            /** @example anna@cart-power.example */
+            email: string;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-6a4d-4e8b-9c7a-1d2e3f4a5b6c
+             */
+            id: string;
+            /**
+             * @description An admin reset the password: until the user chooses a new one, their login opens only POST /v1/staff-users/me/password and GET /v1/auth/me.
+             * @example false
+             */
+            passwordChangeRequired: boolean;
+            /** @enum {string} */
+            role: "admin" | "staff";
+            /**
+             * @description The temporary password, shown only in this answer: hand it to the user, who logs in with it and must then choose their own.
+             * @example q7Vd2LxN0sWf4TzK8bYc1HaE
+             */
+            temporaryPassword: string;
         };
         PaymentDto: {
             /**
@@ -1790,7 +1965,7 @@ export interface components {
              */
             requestId?: string;
             /**
-             * @description With RATE_LIMITED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.
+             * @description With RATE_LIMITED, LOGIN_THROTTLED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.
              * @example 12
              */
             retryAfterSeconds?: number;
@@ -2025,13 +2200,90 @@ export interface components {
              */
             unit: "workdays" | "days";
         };
+        StaffActionPageResponseDto: {
+            /** @description Newest first. */
+            items: components["schemas"]["StaffActionResponseDto"][];
+            /** @example 50 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /**
+             * @description How many actions match the filters in all.
+             * @example 1
+             */
+            total: number;
+        };
+        StaffActionResponseDto: {
+            /**
+             * @description created; disabled, enabled; role_changed (`previousRole` → `role`); password_changed (by the user, who is then both actor and target); password_reset (by an admin).
+             * @example disabled
+             * @enum {string}
+             */
+            action: "created" | "disabled" | "enabled" | "role_changed" | "password_changed" | "password_reset";
+            /** @example admin@cart-power.example */
+            actorEmail: string | null;
+            /**
+             * Format: uuid
+             * @description Who acted; null for the service itself (the first admin, created from ADMIN_EMAIL).
+             * @example 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+             */
+            actorId: string | null;
+            /**
+             * @description The client address of the request (see TRUST_PROXY); null for the service itself.
+             * @example 203.0.113.7
+             */
+            clientIp: string | null;
+            /**
+             * @description Increasing: a later action has a greater id.
+             * @example 42
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
+            occurredAt: string;
+            /**
+             * @description With role_changed: the role before; null otherwise.
+             * @example staff
+             * @enum {string|null}
+             */
+            previousRole: "admin" | "staff" | null;
+            /**
+             * @description With created and role_changed: the role given; null otherwise.
+             * @example admin
+             * @enum {string|null}
+             */
+            role: "admin" | "staff" | null;
+            /** @example anna@cart-power.example */
+            targetEmail: string;
+            /**
+             * Format: uuid
+             * @description The staff user acted on.
+             * @example 3f2b8c1e-6a4d-4e8b-9c7a-1d2e3f4a5b6c
+             */
+            targetId: string;
+        };
         StaffUserResponseDto: {
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When an admin disabled the account; null while it is enabled. A disabled user cannot log in.
+             */
+            disabledAt: string | null;
             /** @example anna@cart-power.example */
             email: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-6a4d-4e8b-9c7a-1d2e3f4a5b6c
+             */
             id: string;
+            /**
+             * @description An admin reset the password: until the user chooses a new one, their login opens only POST /v1/staff-users/me/password and GET /v1/auth/me.
+             * @example false
+             */
+            passwordChangeRequired: boolean;
             /** @enum {string} */
             role: "admin" | "staff";
         };
@@ -2365,6 +2617,11 @@ export interface components {
             kind: "staff" | "storefront";
             /** @description The staff e-mail or the API client name. */
             name: string;
+            /**
+             * @description Present (true) for a staff user who must change the password an admin reset before anything else.
+             * @enum {boolean}
+             */
+            passwordChangeRequired?: true;
             /** @enum {string} */
             role: "admin" | "staff" | "storefront";
         };
@@ -2681,7 +2938,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2689,7 +2946,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -2753,7 +3010,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2761,7 +3018,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -2823,7 +3080,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2831,7 +3088,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -2918,7 +3175,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2926,7 +3183,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3000,7 +3257,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3008,7 +3265,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3081,6 +3338,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Problem with code LOGIN_THROTTLED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "LOGIN_THROTTLED";
                     };
                 };
             };
@@ -3185,6 +3454,15 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthErrorResponseDto"];
                 };
             };
+            /** @description slow_down: too many failed logins for the e-mail or from the address; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorResponseDto"];
+                };
+            };
             /** @description Problem with code SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
@@ -3243,7 +3521,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3251,7 +3529,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3328,7 +3606,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3336,7 +3614,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3410,7 +3688,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3418,7 +3696,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3528,7 +3806,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3536,7 +3814,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3618,7 +3896,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3626,7 +3904,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3748,7 +4026,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3756,7 +4034,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3837,7 +4115,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3845,7 +4123,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3950,7 +4228,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3958,7 +4236,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4072,7 +4350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4080,7 +4358,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4188,7 +4466,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4196,7 +4474,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4294,7 +4572,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4302,7 +4580,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4378,7 +4656,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN or UPDATES_EXPIRED. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED or UPDATES_EXPIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4386,7 +4664,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN" | "UPDATES_EXPIRED";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "UPDATES_EXPIRED";
                     };
                 };
             };
@@ -4472,7 +4750,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4480,7 +4758,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4558,7 +4836,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4566,7 +4844,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4647,7 +4925,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4655,7 +4933,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4756,7 +5034,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4764,7 +5042,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4878,7 +5156,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4886,7 +5164,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4991,7 +5269,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4999,7 +5277,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5100,7 +5378,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5108,7 +5386,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5213,7 +5491,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5221,7 +5499,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5319,7 +5597,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5327,7 +5605,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5408,7 +5686,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5416,7 +5694,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5528,7 +5806,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5536,7 +5814,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5622,7 +5900,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5630,7 +5908,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5705,7 +5983,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5713,7 +5991,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5780,7 +6058,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5788,7 +6066,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5875,7 +6153,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5883,7 +6161,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5962,7 +6240,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5970,7 +6248,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6057,7 +6335,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6065,7 +6343,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6147,7 +6425,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6155,7 +6433,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6209,6 +6487,82 @@ export interface operations {
             };
         };
     };
+    StaffActionsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+                /** @description Only what was done to this staff user. */
+                targetId?: string;
+                /** @description Only what this staff user did. */
+                actorId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffActionPageResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     StaffUsersController_list: {
         parameters: {
             query?: never;
@@ -6239,7 +6593,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6247,7 +6601,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6311,7 +6665,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6319,7 +6673,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6332,6 +6686,503 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "EMAIL_TAKEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_changeOwnPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOwnPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Changed: a new token for the new password. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or CURRENT_PASSWORD_WRONG. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "CURRENT_PASSWORD_WRONG";
+                    };
+                };
+            };
+            /** @description Problem with code PASSWORD_UNCHANGED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PASSWORD_UNCHANGED";
+                    };
+                };
+            };
+            /** @description Problem with code LOGIN_THROTTLED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "LOGIN_THROTTLED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_disable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request replays the first answer (same status and body, with `Idempotent-Replayed: true`) instead of acting again; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Keys are per caller and operation and expire after 24 hours. A failed request is not stored. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffUserResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code CANNOT_DISABLE_SELF or LAST_ACTIVE_ADMIN. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CANNOT_DISABLE_SELF" | "LAST_ACTIVE_ADMIN";
+                    };
+                };
+            };
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_enable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request replays the first answer (same status and body, with `Idempotent-Replayed: true`) instead of acting again; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Keys are per caller and operation and expire after 24 hours. A failed request is not stored. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffUserResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_changeRole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request replays the first answer (same status and body, with `Idempotent-Replayed: true`) instead of acting again; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Keys are per caller and operation and expire after 24 hours. A failed request is not stored. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRoleDto"];
+            };
+        };
+        responses: {
+            /** @description The account as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffUserResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code LAST_ACTIVE_ADMIN. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "LAST_ACTIVE_ADMIN";
+                    };
+                };
+            };
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -6379,7 +7230,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6387,7 +7238,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6435,7 +7286,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6443,7 +7294,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6507,7 +7358,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6515,7 +7366,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6597,7 +7448,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6605,7 +7456,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6667,7 +7518,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6675,7 +7526,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6752,7 +7603,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6760,7 +7611,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6856,7 +7707,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6864,7 +7715,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
