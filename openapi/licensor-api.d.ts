@@ -183,7 +183,7 @@ export interface paths {
         put?: never;
         /**
          * Staff login
-         * @description Anyone. Exchanges a staff e-mail and password for a short-lived access token. A disabled account is 401 INVALID_CREDENTIALS like a wrong password. After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute (configurable), every login for that e-mail or from that address is refused with 429 and `Retry-After` until enough failures have left the window, the right password included; a successful login never counts. After an admin reset the password, the answer says `passwordChangeRequired: true` and the token opens only POST /v1/staff-users/me/password.
+         * @description Anyone. Exchanges a staff e-mail and password for a short-lived access token. A disabled account is 401 INVALID_CREDENTIALS like a wrong password. After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute (the defaults), every login for that e-mail or from that address is refused with 429 and `Retry-After` until enough failures have left the window, the right password included; a successful login never counts. After an admin reset the password, the answer says `passwordChangeRequired: true` and the token opens only POST /v1/staff-users/me/password.
          */
         post: operations["AuthController_login"];
         delete?: never;
@@ -223,7 +223,7 @@ export interface paths {
         put?: never;
         /**
          * Staff login, OAuth 2.0 password grant
-         * @description Anyone. The token endpoint of RFC 6749 (§4.3) that the "Authorize" dialog of Swagger UI uses: a form `grant_type=password&username=<e-mail>&password=<password>` gives the same access token as POST /v1/auth/login. Errors are RFC 6749 `{error, error_description}` with 400, not problem documents: `invalid_grant` (wrong e-mail or password, or a disabled account), `invalid_request` (a missing or repeated parameter, or a body that is not a form), `unsupported_grant_type`, `invalid_scope` (there are no scopes). After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute (configurable), every login for that e-mail or from that address is refused with 429 and `Retry-After` until enough failures have left the window, the right password included; a successful login never counts. Here the refusal is `slow_down`, the OAuth registry's code for a client that must wait (RFC 8628 §3.5).
+         * @description Anyone. The token endpoint of RFC 6749 (§4.3) that the "Authorize" dialog of Swagger UI uses: a form `grant_type=password&username=<e-mail>&password=<password>` gives the same access token as POST /v1/auth/login. Errors are RFC 6749 `{error, error_description}` with 400, not problem documents: `invalid_grant` (wrong e-mail or password, or a disabled account), `invalid_request` (a missing or repeated parameter, or a body that is not a form), `unsupported_grant_type`, `invalid_scope` (there are no scopes). After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute (the defaults), every login for that e-mail or from that address is refused with 429 and `Retry-After` until enough failures have left the window, the right password included; a successful login never counts. Here the refusal is `slow_down`, the OAuth registry's code for a client that must wait (RFC 8628 §3.5).
          */
         post: operations["AuthController_token"];
         delete?: never;

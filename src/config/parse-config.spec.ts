@@ -98,12 +98,9 @@ describe('parseConfig', () => {
     [{ LICENSE_TOKEN_TTL_SECONDS: '10' }, 'LICENSE_TOKEN_TTL_SECONDS must be a whole number from 60 to 31622400'],
     [{ VERIFY_RATE_LIMIT_PER_IP: '0' }, 'VERIFY_RATE_LIMIT_PER_IP must be a whole number from 1 to 1000000'],
     [{ VERIFY_RATE_LIMIT_PER_KEY: 'many' }, 'VERIFY_RATE_LIMIT_PER_KEY must be a whole number from 1 to 1000000'],
-    [{ LOGIN_MAX_FAILURES_PER_ACCOUNT: '0' }, 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be a whole number from 1 to 1000'],
+    [{ LOGIN_FAILURES_PER_ACCOUNT: '0' }, 'LOGIN_FAILURES_PER_ACCOUNT must be a whole number from 1 to 1000'],
     [{ LOGIN_ACCOUNT_WINDOW_SECONDS: '15m' }, 'LOGIN_ACCOUNT_WINDOW_SECONDS must be a whole number from 1 to 86400'],
-    [
-      { LOGIN_MAX_FAILURES_PER_ADDRESS: '-1' },
-      'LOGIN_MAX_FAILURES_PER_ADDRESS must be a whole number from 1 to 100000',
-    ],
+    [{ LOGIN_FAILURES_PER_ADDRESS: '-1' }, 'LOGIN_FAILURES_PER_ADDRESS must be a whole number from 1 to 100000'],
     [{ LOGIN_ADDRESS_WINDOW_SECONDS: '0' }, 'LOGIN_ADDRESS_WINDOW_SECONDS must be a whole number from 1 to 86400'],
     [{ LICENSE_VERIFICATION_KEYS: 'not a pem' }, 'LICENSE_VERIFICATION_KEYS must be the PEM public keys (EC P-256)'],
     [{ LICENSE_VERIFICATION_KEYS: PRODUCTION.LICENSE_SIGNING_KEY }, 'it holds a private key'],
@@ -193,9 +190,9 @@ describe('parseConfig', () => {
     });
     const config = parseConfig(
       {
-        LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+        LOGIN_FAILURES_PER_ACCOUNT: '3',
         LOGIN_ACCOUNT_WINDOW_SECONDS: '3600',
-        LOGIN_MAX_FAILURES_PER_ADDRESS: '50',
+        LOGIN_FAILURES_PER_ADDRESS: '50',
         LOGIN_ADDRESS_WINDOW_SECONDS: '300',
       },
       '/',

@@ -200,11 +200,11 @@ export function parseConfig(
     },
     loginThrottle: {
       perAccount: {
-        limit: integer('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+        limit: integer('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
         windowSeconds: integer('LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 1, 86_400),
       },
       perAddress: {
-        limit: integer('LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 100_000),
+        limit: integer('LOGIN_FAILURES_PER_ADDRESS', 20, 1, 100_000),
         windowSeconds: integer('LOGIN_ADDRESS_WINDOW_SECONDS', 60, 1, 86_400),
       },
     },

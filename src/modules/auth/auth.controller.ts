@@ -28,7 +28,7 @@ const WRONG_CREDENTIALS = 'The e-mail or the password is wrong.';
 
 const THROTTLING =
   'After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute ' +
-  '(configurable), every login for that e-mail or from that address is refused with 429 and `Retry-After` until ' +
+  '(the defaults), every login for that e-mail or from that address is refused with 429 and `Retry-After` until ' +
   'enough failures have left the window, the right password included; a successful login never counts.';
 
 @ApiTags('Auth')

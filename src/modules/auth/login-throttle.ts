@@ -19,9 +19,9 @@ export interface AdmittedAttempt {
 const PRUNE_INTERVAL_MS = 60_000;
 
 /**
- * The limits of failed staff logins, per attempted e-mail (`LOGIN_MAX_FAILURES_PER_ACCOUNT` in
+ * The limits of failed staff logins, per attempted e-mail (`LOGIN_FAILURES_PER_ACCOUNT` in
  * `LOGIN_ACCOUNT_WINDOW_SECONDS`; unknown e-mails alike, so that a refusal never tells whether an account exists)
- * and per client address (`LOGIN_MAX_FAILURES_PER_ADDRESS` in `LOGIN_ADDRESS_WINDOW_SECONDS`).
+ * and per client address (`LOGIN_FAILURES_PER_ADDRESS` in `LOGIN_ADDRESS_WINDOW_SECONDS`).
  *
  * Race-safe across instances: before a password is checked, the attempt is recorded in both buckets of the
  * `login_attempts` table, in one transaction that locks their rows, if both admit it (login-throttle.rules.ts);
