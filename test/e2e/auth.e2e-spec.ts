@@ -165,6 +165,14 @@ describe('staff auth and API clients (e2e)', () => {
         ['the JWT secret without a token version', (m) => hs256Token({ ...m.claims, ver: undefined }, m.jwtSecret)],
         ['the JWT secret with another token version', (m) => hs256Token({ ...m.claims, ver: 7 }, m.jwtSecret)],
         [
+          'the JWT secret with a version no account can have',
+          (m) => hs256Token({ ...m.claims, ver: 2 ** 31 }, m.jwtSecret),
+        ],
+        [
+          'the JWT secret with a subject that is no id',
+          (m) => hs256Token({ ...m.claims, sub: "x' OR 1=1" }, m.jwtSecret),
+        ],
+        [
           'the JWT secret, expired a minute ago',
           (m) => hs256Token({ ...m.claims, iat: m.claims.iat - 960, exp: m.claims.iat - 60 }, m.jwtSecret),
         ],

@@ -7,6 +7,8 @@ import { STAFF_ROLES, StaffRole, StaffUserEntity } from './staff-user.entity';
 const ALGORITHM = 'HS256';
 const ISSUER = 'licensor';
 const AUDIENCE = 'licensor-staff';
+/** The largest `token_version` the integer column holds. */
+const MAX_TOKEN_VERSION = 2_147_483_647;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface StaffClaims {
@@ -79,8 +81,9 @@ function isStaffClaims(claims: jwt.JwtPayload): claims is jwt.JwtPayload & Staff
     UUID.test(claims.sub) &&
     typeof claims.email === 'string' &&
     STAFF_ROLES.includes(claims.role as StaffRole) &&
-    Number.isSafeInteger(claims.ver) &&
+    Number.isInteger(claims.ver) &&
     (claims.ver as number) >= 0 &&
+    (claims.ver as number) <= MAX_TOKEN_VERSION &&
     typeof claims.exp === 'number' &&
     Number.isFinite(claims.exp)
   );
