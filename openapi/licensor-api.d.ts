@@ -183,7 +183,7 @@ export interface paths {
         put?: never;
         /**
          * Staff login
-         * @description Anyone. Exchanges a staff e-mail and password for a short-lived access token.
+         * @description Anyone. Exchanges a staff e-mail and password for a short-lived access token. A disabled account is 401 INVALID_CREDENTIALS like a wrong password. After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute (the defaults), every login for that e-mail or from that address is refused with 429 and `Retry-After` until enough failures have left the window, the right password included; a successful login never counts. After an admin reset the password, the answer says `passwordChangeRequired: true` and the token opens only POST /v1/staff-users/me/password.
          */
         post: operations["AuthController_login"];
         delete?: never;
@@ -201,7 +201,7 @@ export interface paths {
         };
         /**
          * Who am I
-         * @description Staff and storefronts. Shows whom the credentials belong to.
+         * @description Staff and storefronts. Shows whom the credentials belong to; also for a staff user who must change the password an admin reset.
          */
         get: operations["AuthController_whoAmI"];
         put?: never;
@@ -223,7 +223,7 @@ export interface paths {
         put?: never;
         /**
          * Staff login, OAuth 2.0 password grant
-         * @description Anyone. The token endpoint of RFC 6749 (§4.3) that the "Authorize" dialog of Swagger UI uses: a form `grant_type=password&username=<e-mail>&password=<password>` gives the same access token as POST /v1/auth/login. Errors are RFC 6749 `{error, error_description}` with 400, not problem documents: `invalid_grant` (wrong e-mail or password), `invalid_request` (a missing or repeated parameter, or a body that is not a form), `unsupported_grant_type`, `invalid_scope` (there are no scopes).
+         * @description Anyone. The token endpoint of RFC 6749 (§4.3) that the "Authorize" dialog of Swagger UI uses: a form `grant_type=password&username=<e-mail>&password=<password>` gives the same access token as POST /v1/auth/login. Errors are RFC 6749 `{error, error_description}` with 400, not problem documents: `invalid_grant` (wrong e-mail or password, or a disabled account), `invalid_request` (a missing or repeated parameter, or a body that is not a form), `unsupported_grant_type`, `invalid_scope` (there are no scopes). After 5 failed logins for one e-mail within 15 minutes, or 20 from one client address within a minute (the defaults), every login for that e-mail or from that address is refused with 429 and `Retry-After` until enough failures have left the window, the right password included; a successful login never counts. Here the refusal is `slow_down`, the OAuth registry's code for a client that must wait (RFC 8628 §3.5).
          */
         post: operations["AuthController_token"];
         delete?: never;
@@ -868,6 +868,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log of staff accounts
+         * @description Admins only. Who did what to which staff account, when and from which address, newest first: creations, disabling and enabling, role changes, password changes and resets (never a password). `targetId` keeps what was done to one user, `actorId` what one user did.
+         */
+        get: operations["StaffActionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff-users": {
         parameters: {
             query?: never;
@@ -877,15 +897,115 @@ export interface paths {
         };
         /**
          * List staff users
-         * @description Staff and admins (staff read everything).
+         * @description Staff and admins (staff read everything). Disabled users included, with `disabledAt`.
          */
         get: operations["StaffUsersController_list"];
         put?: never;
         /**
          * Create a staff user
-         * @description Admins only.
+         * @description Admins only. Recorded in the audit log of staff actions (GET /v1/staff-actions).
          */
         post: operations["StaffUsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password
+         * @description Staff and admins, for their own account; the one operation open to a user whose password an admin reset (send the temporary password as `currentPassword`). Every token of the account stops working, this one included: the answer carries a new token, as a login does. A wrong `currentPassword` is 403 CURRENT_PASSWORD_WRONG and counts against the login limits (429 LOGIN_THROTTLED with Retry-After, as on POST /v1/auth/login); the same password again is 422 PASSWORD_UNCHANGED.
+         */
+        post: operations["StaffUsersController_changeOwnPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a staff user
+         * @description Admins only. The user can no longer log in, and every token of theirs is refused at once (401), also after the account is enabled again. Disabling a disabled user changes nothing. Admins cannot disable themselves (409 CANNOT_DISABLE_SELF), nor the last enabled admin (409 LAST_ACTIVE_ADMIN). Recorded in the audit log.
+         */
+        post: operations["StaffUsersController_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled staff user
+         * @description Admins only. The user may log in again; tokens issued before the account was disabled stay refused. Enabling an enabled user changes nothing. Recorded in the audit log.
+         */
+        post: operations["StaffUsersController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a staff user's password
+         * @description Admins only. Gives the account a temporary password, shown once in this answer, and ends every session of it (its tokens are refused at once). The user logs in with the temporary password and must choose their own with POST /v1/staff-users/me/password before anything else: until then every other operation answers 403 PASSWORD_CHANGE_REQUIRED. Recorded in the audit log (without any password).
+         */
+        post: operations["StaffUsersController_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff-users/{id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a staff user's role
+         * @description Admins only. Takes effect with the user’s next request: the role is read from the account on every request, so their tokens keep working with the new role. The last enabled admin cannot become staff (409 LAST_ACTIVE_ADMIN). The same role again changes nothing. Recorded in the audit log.
+         */
+        put: operations["StaffUsersController_changeRole"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1214,6 +1334,28 @@ export interface components {
             updatedBy: components["schemas"]["ActorResponseDto"];
             /** @example false */
             workday: boolean;
+        };
+        ChangeOwnPasswordDto: {
+            /**
+             * Format: password
+             * @description The password you logged in with (after a reset: the temporary one).
+             * @example a long passphrase of hers
+             */
+            currentPassword: string;
+            /**
+             * Format: password
+             * @description The new password: at least 12 characters, and not the current one.
+             * @example another long passphrase of hers
+             */
+            newPassword: string;
+        };
+        ChangeRoleDto: {
+            /**
+             * @description admin: everything; staff: daily work, no settings.
+             * @example admin
+             * @enum {string}
+             */
+            role: "admin" | "staff";
         };
         CreateApiClientDto: {
             /** @example Web shop */
@@ -1748,6 +1890,11 @@ export interface components {
              */
             expiresIn: number;
             /**
+             * @description Present (true) when an admin reset the password: the token opens only POST /v1/staff-users/me/password (and GET /v1/auth/me) until a new password is chosen; every other operation answers 403 PASSWORD_CHANGE_REQUIRED.
+             * @enum {boolean}
+             */
+            passwordChangeRequired?: true;
+            /**
              * @example Bearer
              * @enum {string}
              */
@@ -1758,7 +1905,7 @@ export interface components {
              * @example invalid_grant
              * @enum {string}
              */
-            error: "invalid_request" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
+            error: "invalid_request" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope" | "slow_down";
             /** @example The e-mail or the password is wrong. */
             error_description: string;
         };
@@ -1832,6 +1979,34 @@ export interface components {
             licenses: components["schemas"]["LicenseResponseDto"][];
             /** @example 100234 */
             orderId: string;
+        };
+        PasswordResetResponseDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When an admin disabled the account; null while it is enabled. A disabled user cannot log in.
+             */
+            disabledAt: string | null;
+            /** @example anna@cart-power.example */
+            email: string;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-6a4d-4e8b-9c7a-1d2e3f4a5b6c
+             */
+            id: string;
+            /**
+             * @description An admin reset the password: until the user chooses a new one, their login opens only POST /v1/staff-users/me/password and GET /v1/auth/me.
+             * @example false
+             */
+            passwordChangeRequired: boolean;
+            /** @enum {string} */
+            role: "admin" | "staff";
+            /**
+             * @description The temporary password, shown only in this answer: hand it to the user, who logs in with it and must then choose their own.
+             * @example q7Vd2LxN0sWf4TzK8bYc1HaE
+             */
+            temporaryPassword: string;
         };
         PaymentDto: {
             /**
@@ -1962,7 +2137,7 @@ export interface components {
              */
             requestId?: string;
             /**
-             * @description With RATE_LIMITED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.
+             * @description With RATE_LIMITED, LOGIN_THROTTLED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.
              * @example 12
              */
             retryAfterSeconds?: number;
@@ -2215,13 +2390,90 @@ export interface components {
              */
             unit: "workdays" | "days";
         };
+        StaffActionPageResponseDto: {
+            /** @description Newest first. */
+            items: components["schemas"]["StaffActionResponseDto"][];
+            /** @example 50 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+            /**
+             * @description How many actions match the filters in all.
+             * @example 1
+             */
+            total: number;
+        };
+        StaffActionResponseDto: {
+            /**
+             * @description created; disabled, enabled; role_changed (`previousRole` → `role`); password_changed (by the user, who is then both actor and target); password_reset (by an admin).
+             * @example disabled
+             * @enum {string}
+             */
+            action: "created" | "disabled" | "enabled" | "role_changed" | "password_changed" | "password_reset";
+            /** @example admin@cart-power.example */
+            actorEmail: string | null;
+            /**
+             * Format: uuid
+             * @description Who acted; null for the service itself (the first admin, created from ADMIN_EMAIL).
+             * @example 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+             */
+            actorId: string | null;
+            /**
+             * @description The client address of the request (see TRUST_PROXY); null for the service itself.
+             * @example 203.0.113.7
+             */
+            clientIp: string | null;
+            /**
+             * @description Increasing: a later action has a greater id.
+             * @example 42
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
+            occurredAt: string;
+            /**
+             * @description With role_changed: the role before; null otherwise.
+             * @example staff
+             * @enum {string|null}
+             */
+            previousRole: "admin" | "staff" | null;
+            /**
+             * @description With created and role_changed: the role given; null otherwise.
+             * @example admin
+             * @enum {string|null}
+             */
+            role: "admin" | "staff" | null;
+            /** @example anna@cart-power.example */
+            targetEmail: string;
+            /**
+             * Format: uuid
+             * @description The staff user acted on.
+             * @example 3f2b8c1e-6a4d-4e8b-9c7a-1d2e3f4a5b6c
+             */
+            targetId: string;
+        };
         StaffUserResponseDto: {
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When an admin disabled the account; null while it is enabled. A disabled user cannot log in.
+             */
+            disabledAt: string | null;
             /** @example anna@cart-power.example */
             email: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-6a4d-4e8b-9c7a-1d2e3f4a5b6c
+             */
             id: string;
+            /**
+             * @description An admin reset the password: until the user chooses a new one, their login opens only POST /v1/staff-users/me/password and GET /v1/auth/me.
+             * @example false
+             */
+            passwordChangeRequired: boolean;
             /** @enum {string} */
             role: "admin" | "staff";
         };
@@ -2555,6 +2807,11 @@ export interface components {
             kind: "staff" | "storefront";
             /** @description The staff e-mail or the API client name. */
             name: string;
+            /**
+             * @description Present (true) for a staff user who must change the password an admin reset before anything else.
+             * @enum {boolean}
+             */
+            passwordChangeRequired?: true;
             /** @enum {string} */
             role: "admin" | "staff" | "storefront";
         };
@@ -2871,7 +3128,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2879,7 +3136,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -2943,7 +3200,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2951,7 +3208,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3013,7 +3270,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3021,7 +3278,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3108,7 +3365,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3116,7 +3373,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3190,7 +3447,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3198,7 +3455,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3271,6 +3528,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Problem with code LOGIN_THROTTLED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "LOGIN_THROTTLED";
                     };
                 };
             };
@@ -3375,6 +3644,15 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthErrorResponseDto"];
                 };
             };
+            /** @description slow_down: too many failed logins for the e-mail or from the address; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorResponseDto"];
+                };
+            };
             /** @description Problem with code SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
@@ -3435,7 +3713,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3443,7 +3721,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3508,7 +3786,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3516,7 +3794,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3592,7 +3870,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3600,7 +3878,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3676,7 +3954,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3684,7 +3962,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3770,7 +4048,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3778,7 +4056,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3855,7 +4133,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3863,7 +4141,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -3937,7 +4215,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3945,7 +4223,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4055,7 +4333,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4063,7 +4341,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4145,7 +4423,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4153,7 +4431,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4275,7 +4553,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4283,7 +4561,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4364,7 +4642,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4372,7 +4650,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4477,7 +4755,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4485,7 +4763,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4599,7 +4877,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4607,7 +4885,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4715,7 +4993,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4723,7 +5001,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4821,7 +5099,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4829,7 +5107,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -4905,7 +5183,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN or UPDATES_EXPIRED. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED or UPDATES_EXPIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4913,7 +5191,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN" | "UPDATES_EXPIRED";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "UPDATES_EXPIRED";
                     };
                 };
             };
@@ -4999,7 +5277,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5007,7 +5285,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5085,7 +5363,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5093,7 +5371,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5174,7 +5452,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5182,7 +5460,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5283,7 +5561,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5291,7 +5569,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5405,7 +5683,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5413,7 +5691,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5518,7 +5796,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5526,7 +5804,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5627,7 +5905,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5635,7 +5913,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5740,7 +6018,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5748,7 +6026,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5846,7 +6124,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5854,7 +6132,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -5935,7 +6213,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5943,7 +6221,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6055,7 +6333,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6063,7 +6341,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6149,7 +6427,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6157,7 +6435,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6232,7 +6510,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6240,7 +6518,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6307,7 +6585,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6315,7 +6593,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6402,7 +6680,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6410,7 +6688,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6489,7 +6767,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6497,7 +6775,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6584,7 +6862,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6592,7 +6870,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6674,7 +6952,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6682,7 +6960,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6736,6 +7014,82 @@ export interface operations {
             };
         };
     };
+    StaffActionsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+                /** @description Only what was done to this staff user. */
+                targetId?: string;
+                /** @description Only what this staff user did. */
+                actorId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffActionPageResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     StaffUsersController_list: {
         parameters: {
             query?: never;
@@ -6766,7 +7120,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6774,7 +7128,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6838,7 +7192,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6846,7 +7200,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6859,6 +7213,503 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "EMAIL_TAKEN";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_changeOwnPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOwnPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Changed: a new token for the new password. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or CURRENT_PASSWORD_WRONG. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "CURRENT_PASSWORD_WRONG";
+                    };
+                };
+            };
+            /** @description Problem with code PASSWORD_UNCHANGED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PASSWORD_UNCHANGED";
+                    };
+                };
+            };
+            /** @description Problem with code LOGIN_THROTTLED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "LOGIN_THROTTLED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_disable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request replays the first answer (same status and body, with `Idempotent-Replayed: true`) instead of acting again; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Keys are per caller and operation and expire after 24 hours. A failed request is not stored. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffUserResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code CANNOT_DISABLE_SELF or LAST_ACTIVE_ADMIN. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CANNOT_DISABLE_SELF" | "LAST_ACTIVE_ADMIN";
+                    };
+                };
+            };
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_enable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request replays the first answer (same status and body, with `Idempotent-Replayed: true`) instead of acting again; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Keys are per caller and operation and expire after 24 hours. A failed request is not stored. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffUserResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    StaffUsersController_changeRole: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request replays the first answer (same status and body, with `Idempotent-Replayed: true`) instead of acting again; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Keys are per caller and operation and expire after 24 hours. A failed request is not stored. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRoleDto"];
+            };
+        };
+        responses: {
+            /** @description The account as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffUserResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code LAST_ACTIVE_ADMIN. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "LAST_ACTIVE_ADMIN";
+                    };
+                };
+            };
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -6906,7 +7757,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6914,7 +7765,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -6962,7 +7813,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6970,7 +7821,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -7034,7 +7885,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7042,7 +7893,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -7124,7 +7975,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7132,7 +7983,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -7194,7 +8045,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7202,7 +8053,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -7279,7 +8130,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7287,7 +8138,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };
@@ -7383,7 +8234,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code FORBIDDEN. */
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7391,7 +8242,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                     };
                 };
             };

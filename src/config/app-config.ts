@@ -42,6 +42,8 @@ export interface AppConfig {
   };
   /** Calls of the verification API and the legacy check allowed per minute. */
   verifyRateLimits: { perIp: number; perKey: number };
+  /** Failed staff logins allowed per account and per client address before both logins answer 429. */
+  loginThrottle: LoginThrottleConfig;
   business: { holidayCountry: string; timezone: string };
   webhooks: WebhooksConfig;
   domains: {
@@ -52,6 +54,18 @@ export interface AppConfig {
   installationReports: InstallationReportsConfig;
   /** The largest license file `POST /v1/imports` reads, in bytes (413 above). */
   importMaxBytes: number;
+}
+
+/** One limit of failed logins: at most `limit` failures within the last `windowSeconds`. */
+export interface LoginFailureLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** The two limits of staff logins: per attempted e-mail (known or not) and per client address. */
+export interface LoginThrottleConfig {
+  perAccount: LoginFailureLimit;
+  perAddress: LoginFailureLimit;
 }
 
 /** Update subscriptions: download tokens and the expiry reminders job. */

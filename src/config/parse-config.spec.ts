@@ -114,6 +114,10 @@ describe('parseConfig', () => {
     [{ LICENSE_TOKEN_TTL_SECONDS: '10' }, 'LICENSE_TOKEN_TTL_SECONDS must be a whole number from 60 to 31622400'],
     [{ VERIFY_RATE_LIMIT_PER_IP: '0' }, 'VERIFY_RATE_LIMIT_PER_IP must be a whole number from 1 to 1000000'],
     [{ VERIFY_RATE_LIMIT_PER_KEY: 'many' }, 'VERIFY_RATE_LIMIT_PER_KEY must be a whole number from 1 to 1000000'],
+    [{ LOGIN_FAILURES_PER_ACCOUNT: '0' }, 'LOGIN_FAILURES_PER_ACCOUNT must be a whole number from 1 to 1000'],
+    [{ LOGIN_ACCOUNT_WINDOW_SECONDS: '15m' }, 'LOGIN_ACCOUNT_WINDOW_SECONDS must be a whole number from 1 to 86400'],
+    [{ LOGIN_FAILURES_PER_ADDRESS: '-1' }, 'LOGIN_FAILURES_PER_ADDRESS must be a whole number from 1 to 100000'],
+    [{ LOGIN_ADDRESS_WINDOW_SECONDS: '0' }, 'LOGIN_ADDRESS_WINDOW_SECONDS must be a whole number from 1 to 86400'],
     [{ LICENSE_VERIFICATION_KEYS: 'not a pem' }, 'LICENSE_VERIFICATION_KEYS must be the PEM public keys (EC P-256)'],
     [{ LICENSE_VERIFICATION_KEYS: PRODUCTION.LICENSE_SIGNING_KEY }, 'it holds a private key'],
     [{ LICENSE_VERIFICATION_KEYS: RSA_PUBLIC_PEM }, 'key 1 is not an EC P-256 key'],
@@ -209,6 +213,26 @@ describe('parseConfig', () => {
     expect(config.licenseTokens.verificationKeysPem).toEqual([first.trim(), second.trim()]);
     expect(config.licenseTokens.ttlSeconds).toBe(3600);
     expect(config.verifyRateLimits).toEqual({ perIp: 1000, perKey: 10 });
+  });
+
+  it('reads the login limits: 5 failures per account in 15 minutes and 20 per address in a minute by default', () => {
+    expect(parseConfig({}, '/').loginThrottle).toEqual({
+      perAccount: { limit: 5, windowSeconds: 900 },
+      perAddress: { limit: 20, windowSeconds: 60 },
+    });
+    const config = parseConfig(
+      {
+        LOGIN_FAILURES_PER_ACCOUNT: '3',
+        LOGIN_ACCOUNT_WINDOW_SECONDS: '3600',
+        LOGIN_FAILURES_PER_ADDRESS: '50',
+        LOGIN_ADDRESS_WINDOW_SECONDS: '300',
+      },
+      '/',
+    );
+    expect(config.loginThrottle).toEqual({
+      perAccount: { limit: 3, windowSeconds: 3600 },
+      perAddress: { limit: 50, windowSeconds: 300 },
+    });
   });
 
   it('reports every problem at once', () => {

@@ -198,6 +198,16 @@ export function parseConfig(
       perIp: integer('VERIFY_RATE_LIMIT_PER_IP', 300, 1, 1_000_000),
       perKey: integer('VERIFY_RATE_LIMIT_PER_KEY', 60, 1, 1_000_000),
     },
+    loginThrottle: {
+      perAccount: {
+        limit: integer('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+        windowSeconds: integer('LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 1, 86_400),
+      },
+      perAddress: {
+        limit: integer('LOGIN_FAILURES_PER_ADDRESS', 20, 1, 100_000),
+        windowSeconds: integer('LOGIN_ADDRESS_WINDOW_SECONDS', 60, 1, 86_400),
+      },
+    },
     business: { holidayCountry, timezone },
     webhooks: {
       pollIntervalMs: integer('WEBHOOK_POLL_INTERVAL_MS', 2000, 0, 3_600_000),

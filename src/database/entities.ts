@@ -1,6 +1,7 @@
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { ApiClientKeyEntity } from '../modules/auth/api-client-key.entity';
 import { ApiClientEntity } from '../modules/auth/api-client.entity';
+import { StaffActionEntity } from '../modules/auth/staff-action.entity';
 import { StaffUserEntity } from '../modules/auth/staff-user.entity';
 import { BusinessCalendarChangeEntity } from '../modules/calendar/business-calendar-change.entity';
 import { BusinessCalendarDayEntity } from '../modules/calendar/business-calendar-day.entity';
@@ -23,6 +24,7 @@ import { WebhookSubscriptionEntity } from '../modules/webhooks/webhook-subscript
 /** Every entity of the service; the migrations must describe exactly these (checked in the tests). */
 export const ENTITIES = [
   StaffUserEntity,
+  StaffActionEntity,
   ApiClientEntity,
   ApiClientKeyEntity,
   VendorEntity,

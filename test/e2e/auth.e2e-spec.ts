@@ -159,6 +159,19 @@ describe('staff auth and API clients (e2e)', () => {
           'the JWT secret without issuer nor audience',
           (m) => hs256Token({ ...m.claims, iss: undefined, aud: undefined }, m.jwtSecret),
         ],
+        // It would never expire: a token without `exp` is refused, however well signed.
+        ['the JWT secret without an expiry', (m) => hs256Token({ ...m.claims, exp: undefined }, m.jwtSecret)],
+        // Issued before tokens carried the account's version, or forged without it.
+        ['the JWT secret without a token version', (m) => hs256Token({ ...m.claims, ver: undefined }, m.jwtSecret)],
+        ['the JWT secret with another token version', (m) => hs256Token({ ...m.claims, ver: 7 }, m.jwtSecret)],
+        [
+          'the JWT secret with a version no account can have',
+          (m) => hs256Token({ ...m.claims, ver: 2 ** 31 }, m.jwtSecret),
+        ],
+        [
+          'the JWT secret with a subject that is no id',
+          (m) => hs256Token({ ...m.claims, sub: "x' OR 1=1" }, m.jwtSecret),
+        ],
         [
           'the JWT secret, expired a minute ago',
           (m) => hs256Token({ ...m.claims, iat: m.claims.iat - 960, exp: m.claims.iat - 60 }, m.jwtSecret),
@@ -186,6 +199,8 @@ describe('staff auth and API clients (e2e)', () => {
         email: body.email,
         role: 'staff',
         createdAt: expect.any(String),
+        disabledAt: null,
+        passwordChangeRequired: false,
       });
       const login = await t
         .http()

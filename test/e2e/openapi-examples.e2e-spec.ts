@@ -87,6 +87,29 @@ describe('the request examples of the OpenAPI document (e2e)', () => {
     await run('post', '/v1/api-clients', admin, 201);
     await run('post', '/v1/webhooks', admin, 201);
   });
+
+  it('work on that staff user: her own password change, her role, a reset, disable, enable, the audit log', async () => {
+    // The examples fit together: she logs in with the password the creation example gave her, and changes it.
+    const users = (await t.http().get('/v1/staff-users').set('Authorization', admin).expect(200)).body as {
+      id: string;
+      email: string;
+    }[];
+    const anna = users.find((user) => user.email === 'anna@cart-power.example');
+    if (anna === undefined) throw new Error('The example staff user was not created');
+    const login = await t
+      .http()
+      .post('/v1/auth/login')
+      .send({ email: anna.email, password: 'a long passphrase of hers' })
+      .expect(200);
+    await run('post', '/v1/staff-users/me/password', `Bearer ${login.body.accessToken}`, 200);
+    const id = anna.id;
+    await run('put', '/v1/staff-users/{id}/role', admin, 200, { id });
+    await run('post', '/v1/staff-users/{id}/password-reset', admin, 200, { id });
+    await run('post', '/v1/staff-users/{id}/disable', admin, 200, { id });
+    await run('post', '/v1/staff-users/{id}/enable', admin, 200, { id });
+    const log = await run('get', '/v1/staff-actions', admin, 200, { targetId: id, actorId: id });
+    expect(log.body.items).toEqual([expect.objectContaining({ action: 'password_changed' })]);
+  });
 });
 
 /** The body Swagger UI puts in "Try it out": the first named example, else one built from the schema's examples. */

@@ -27,6 +27,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     licenseTokens: { signingKeyPem, verificationKeysPem: [], ttlSeconds: 7 * 86_400 },
     // Far above what a test file sends within one minute of the fixed clock; rate-limit tests set their own.
     verifyRateLimits: { perIp: 100_000, perKey: 100_000 },
+    // The production defaults: tests that log in many times must show that successful logins never count.
+    loginThrottle: { perAccount: { limit: 5, windowSeconds: 900 }, perAddress: { limit: 20, windowSeconds: 60 } },
     business: { holidayCountry: 'RU', timezone: 'Europe/Moscow' },
     // No polling loop: tests call WebhookDispatcher.runOnce() and move the fixed clock.
     webhooks: { pollIntervalMs: 0, maxAttempts: 8, retryBaseSeconds: 30, timeoutMs: 5000, batchSize: 10 },

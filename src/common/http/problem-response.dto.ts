@@ -74,7 +74,8 @@ export class ProblemResponseDto {
 
   @ApiPropertyOptional({
     type: 'integer',
-    description: 'With RATE_LIMITED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.',
+    description:
+      'With RATE_LIMITED, LOGIN_THROTTLED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.',
     example: 12,
   })
   retryAfterSeconds?: number;

@@ -44,3 +44,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * whether or not the account exists.
  */
 export const UNKNOWN_USER_HASH = hashPassword(randomBytes(16).toString('hex'));
+
+/**
+ * A password an admin's reset gives a user to log in once and choose their own: 24 characters of base64url, 144
+ * random bits. It is shown once, in the reset's answer.
+ */
+export function generateTemporaryPassword(): string {
+  return randomBytes(18).toString('base64url');
+}

@@ -2,7 +2,15 @@ import { StaffRole } from './staff-user.entity';
 
 /** Who is calling: a logged-in staff member or a storefront's API client. */
 export type Principal =
-  | { kind: 'staff'; userId: string; email: string; role: StaffRole }
+  | {
+      kind: 'staff';
+      userId: string;
+      email: string;
+      /** As the account has it now, not as the token said when it was issued. */
+      role: StaffRole;
+      /** An admin reset the password: only the password change is open until the user has chosen one. */
+      passwordChangeRequired: boolean;
+    }
   | { kind: 'storefront'; clientId: string; name: string };
 
 /** What a route may be called by; `staff` includes admins, since admins may do everything. */

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsString, Length } from 'class-validator';
 
 export class LoginDto {
@@ -22,4 +22,13 @@ export class LoginResponseDto {
 
   @ApiProperty({ type: 'integer', description: 'Seconds until the token expires.', example: 900 })
   expiresIn: number;
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'Present (true) when an admin reset the password: the token opens only POST /v1/staff-users/me/password ' +
+      '(and GET /v1/auth/me) until a new password is chosen; every other operation answers 403 ' +
+      'PASSWORD_CHANGE_REQUIRED.',
+  })
+  passwordChangeRequired?: true;
 }
