@@ -236,7 +236,7 @@ const MATRIX = {
   // Business calendar (SPEC: workday overrides are admins'): staff read it, admins set and remove days. The
   // DELETE example's date is the one the POST example sets, so the admin's DELETE finds it.
   'GET /v1/business-calendar/days': { who: STAFF },
-  'POST /v1/business-calendar/days': { who: ADMIN },
+  'POST /v1/business-calendar/days': { who: ADMIN, success: 201 },
   'DELETE /v1/business-calendar/days/{date}': { who: ADMIN },
   'GET /v1/business-calendar/changes': { who: STAFF },
 } satisfies Record<string, Rule>;
