@@ -5,6 +5,7 @@ import { isEmail } from 'class-validator';
 import { parseDevelopmentPattern } from '../common/domain-names/normalize-domain';
 import { isKnownHolidayCountry } from '../common/time/business-calendar';
 import { AppConfig, LOG_FORMATS, LOG_LEVELS, LogFormat, LogLevel, RuntimeEnvironment } from './app-config';
+import { GENERATE_SECRET_HINT, keyWeakness, passwordWeakness } from './secret-strength';
 
 /** Secrets that development may generate when the environment does not give them. */
 export interface SecretValues {
@@ -101,6 +102,14 @@ export function parseConfig(
         `${name} must be a random value of at least ${MIN_SECRET_LENGTH} characters ` +
           `(for example the output of: openssl rand -base64 48).`,
       );
+      return value;
+    }
+    // Production also refuses a long value that is easy to guess; development and tests may use any.
+    const weakness = production ? keyWeakness(value) : undefined;
+    if (weakness !== undefined) {
+      problems.push(
+        `${name} ${weakness}. Use a random value of at least ${MIN_SECRET_LENGTH} characters; ${GENERATE_SECRET_HINT}.`,
+      );
     }
     return value;
   };
@@ -129,6 +138,14 @@ export function parseConfig(
   }
   if (adminPassword !== undefined && adminPassword.length < 12) {
     problems.push('ADMIN_PASSWORD must be at least 12 characters long.');
+  } else if (production && adminPassword !== undefined) {
+    const weakness = passwordWeakness(adminPassword, adminEmail === undefined ? [] : emailWords(adminEmail));
+    if (weakness !== undefined) {
+      problems.push(
+        `ADMIN_PASSWORD ${weakness}. Choose a passphrase of several unrelated words, or generate one with: ` +
+          `openssl rand -base64 18.`,
+      );
+    }
   }
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither.');
@@ -248,6 +265,11 @@ function parsePublicKeyPems(value: string): { pems: string[] } | { error: string
     }
   }
   return { pems };
+}
+
+/** What a guesser of this account's password tries first: the address, its local part and the words in both. */
+function emailWords(email: string): string[] {
+  return [email, ...email.split(/[@.+_-]/).filter((word) => word.length > 2)];
 }
 
 function isTimeZone(name: string): boolean {
