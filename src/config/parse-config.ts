@@ -34,6 +34,7 @@ export class ConfigError extends Error {
 }
 
 export const MIN_SECRET_LENGTH = 32;
+const ONE_YEAR_SECONDS = 31_536_000;
 const PLACEHOLDER_SECRETS = /^(change-?me|changeit|secret|password|test|dev|development|example|x+)$/i;
 
 /** What parseConfig needs to know about the process besides its environment. */
@@ -191,7 +192,12 @@ export function parseConfig(
 
   const draft: ConfigDraft = {
     environment,
-    http: { host: text('HOST') ?? '0.0.0.0', port: integer('PORT', 3000, 0, 65535), trustProxy },
+    http: {
+      host: text('HOST') ?? '0.0.0.0',
+      port: integer('PORT', 3000, 0, 65535),
+      trustProxy,
+      hstsMaxAgeSeconds: integer('HSTS_MAX_AGE_SECONDS', ONE_YEAR_SECONDS, 0, 2 * ONE_YEAR_SECONDS),
+    },
     dataDir: path.resolve(cwd, text('DATA_DIR') ?? 'var'),
     database: {
       url: databaseUrl,
