@@ -37,7 +37,7 @@ describe('parseConfig', () => {
     const config = parseConfig({}, '/srv/licensor');
     expect(config).toMatchObject({
       environment: 'development',
-      http: { host: '0.0.0.0', port: 3000 },
+      http: { host: '0.0.0.0', port: 3000, hstsMaxAgeSeconds: 31_536_000 },
       dataDir: '/srv/licensor/var',
       database: { url: undefined, poolSize: 10 },
       logLevel: 'info',
@@ -72,12 +72,13 @@ describe('parseConfig', () => {
         ADMIN_PASSWORD: 'twelve-chars-at-least',
         HOLIDAY_COUNTRY: 'de',
         BUSINESS_TIMEZONE: 'Europe/Berlin',
+        HSTS_MAX_AGE_SECONDS: '0',
       },
       '/srv/licensor',
     );
     expect(config).toMatchObject({
       environment: 'production',
-      http: { host: '127.0.0.1', port: 8080 },
+      http: { host: '127.0.0.1', port: 8080, hstsMaxAgeSeconds: 0 },
       dataDir: '/data',
       database: { url: PRODUCTION.DATABASE_URL, poolSize: 20 },
       logLevel: 'warn',
@@ -114,6 +115,7 @@ describe('parseConfig', () => {
     [{ HOLIDAY_COUNTRY: 'XX' }, 'HOLIDAY_COUNTRY "XX" has no public-holiday calendar'],
     [{ BUSINESS_TIMEZONE: 'Mars/Olympus' }, 'BUSINESS_TIMEZONE must be an IANA time zone'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be a whole number from 1 to 100'],
+    [{ HSTS_MAX_AGE_SECONDS: 'forever' }, 'HSTS_MAX_AGE_SECONDS must be a whole number from 0 to 63072000'],
     [
       { DEVELOPMENT_DOMAIN_PATTERNS: '*.lan, https://preview.shop.com' },
       'DEVELOPMENT_DOMAIN_PATTERNS must be comma-separated host names or *.suffix patterns (e.g. "*.lan,preview.shop.com"); "https://preview.shop.com" is not one',
