@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { Response } from 'supertest';
 import {
   API_CONTENT_SECURITY_POLICY,
@@ -72,6 +75,40 @@ describe('hardening (e2e)', () => {
     expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(response.body.errors).toEqual([{ field, message: expect.stringMatching(message) }]);
   };
+
+  describe('secrets in production', () => {
+    /** Starts the built service (`npm run build` first) in production; answers how it ended and what it said. */
+    const start = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = execFile(
+          process.execPath,
+          [path.resolve(__dirname, '../../dist/src/main.js')],
+          { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
+          (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+        );
+      });
+    const production = () => ({
+      NODE_ENV: 'production',
+      // Nothing listens there: the configuration is refused before any connection.
+      DATABASE_URL: 'postgres://licensor:unused@127.0.0.1:1/licensor',
+      JWT_SECRET: randomBytes(48).toString('base64'),
+      API_KEY_SECRET: randomBytes(48).toString('base64'),
+      LICENSE_SIGNING_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .privateKey.export({ format: 'pem', type: 'pkcs8' })
+        .toString(),
+    });
+
+    it.each([['passwordpasswordpasswordpassword'], ['a'.repeat(40)]])(
+      'refuses to start with JWT_SECRET=%s, saying how to generate one',
+      async (guessable) => {
+        const { code, stderr } = await start({ ...production(), JWT_SECRET: guessable });
+        expect(code).toBe(1);
+        expect(stderr).toContain('The configuration is not valid');
+        expect(stderr).toMatch(/JWT_SECRET is guessable: .*generate one with: openssl rand -base64 48\./);
+        expect(stderr).not.toContain(guessable);
+      },
+    );
+  });
 
   describe('security headers', () => {
     const expectSecurityHeaders = (response: Response) => {
