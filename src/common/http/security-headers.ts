@@ -36,7 +36,7 @@ export const DOCS_PAGE_STYLE_HASHES = [
 export const DOCS_STYLE_HASHES = [...DOCS_PAGE_STYLE_HASHES, "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"];
 
 /**
- * Swagger UI's policy: its files from here, the two inline styles by hash, images from here and `data:` (its
+ * Swagger UI's policy: its files from here, its inline styles by hash, images from here and `data:` (its
  * icons), requests ("Try it out", the OAuth token) to this origin only, no plug-ins, no framing, no `<base>`.
  */
 export function docsContentSecurityPolicy(styleHashes: readonly string[] = DOCS_STYLE_HASHES): string {
