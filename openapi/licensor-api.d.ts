@@ -767,7 +767,7 @@ export interface paths {
         put?: never;
         /**
          * Record a paid order and issue its licenses
-         * @description Storefronts. One license per item: Cart-Power products are active at once with a generated key; CS-Cart and Alexbranding products are pending until staff deliver the key, due after the vendor's SLA. Posting the same order again answers 200 with the licenses already issued and creates none; the same orderId with other contents is 409 ORDER_CONFLICT.
+         * @description Storefronts. One license per item: Cart-Power products are active at once with a generated key; CS-Cart and Alexbranding products are pending until staff deliver the key, due after the vendor's SLA. Posting the same order again answers 200 with the licenses already issued and creates none; the same orderId with other contents is 409 ORDER_CONFLICT. A `paidAt` before 2000-01-01 or more than five minutes ahead of the service clock is 422 PAID_AT_IMPLAUSIBLE.
          */
         post: operations["OrdersController_place"];
         delete?: never;
@@ -1593,7 +1593,7 @@ export interface components {
         };
         ImportProblemResponseDto: {
             /**
-             * @description REQUIRED, INVALID_VALUE, KEY_NOT_ALLOWED, INVALID_DOMAIN, DEVELOPMENT_DOMAIN, DUPLICATE_DOMAIN, TOO_MANY_DOMAINS, CHANGES_OVER_CAP, UNKNOWN_VENDOR, UNKNOWN_PRODUCT, CONFLICT (a license with this id, vendor's key or order line exists with other facts) or ORDER_MISMATCH.
+             * @description REQUIRED, INVALID_VALUE, KEY_NOT_ALLOWED, INVALID_DOMAIN, DEVELOPMENT_DOMAIN, DUPLICATE_DOMAIN, TOO_MANY_DOMAINS, CHANGES_OVER_CAP, UNKNOWN_VENDOR, UNKNOWN_PRODUCT, CONFLICT (a license with this id, vendor's key or order line exists with other facts), ORDER_MISMATCH or PAID_AT_IMPLAUSIBLE (before 2000 or in the future).
              * @example DEVELOPMENT_DOMAIN
              */
             code: string;
@@ -2089,7 +2089,7 @@ export interface components {
             /** @description With PAYMENT_MISMATCH and AMOUNT_TOO_LARGE: the amount of the current quote. */
             expected?: components["schemas"]["AmountDto"];
             /**
-             * @description With INVALID_DOMAIN, DEVELOPMENT_DOMAIN and UNKNOWN_PRODUCT: the request field at fault.
+             * @description With INVALID_DOMAIN, DEVELOPMENT_DOMAIN, UNKNOWN_PRODUCT and PAID_AT_IMPLAUSIBLE: the request field at fault.
              * @example items[0].sku
              */
             field?: string;
@@ -6357,7 +6357,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or UNKNOWN_PRODUCT or INVALID_DOMAIN. */
+            /** @description Problem with code IDEMPOTENCY_KEY_REUSED or UNKNOWN_PRODUCT or INVALID_DOMAIN or PAID_AT_IMPLAUSIBLE. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6365,7 +6365,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "IDEMPOTENCY_KEY_REUSED" | "UNKNOWN_PRODUCT" | "INVALID_DOMAIN";
+                        code: "IDEMPOTENCY_KEY_REUSED" | "UNKNOWN_PRODUCT" | "INVALID_DOMAIN" | "PAID_AT_IMPLAUSIBLE";
                     };
                 };
             };

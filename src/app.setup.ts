@@ -6,6 +6,7 @@ import { DocumentBuilder, OpenAPIObject, ResponseObject, SwaggerModule } from '@
 import { FieldError, validationFailed } from './common/errors/domain-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
+import { securityHeaders } from './common/http/security-headers';
 import { RejectUnstorableTextPipe } from './common/http/unstorable-text.pipe';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { STAFF_AUTH, STAFF_LOGIN_AUTH } from './modules/auth/access.decorators';
@@ -46,8 +47,11 @@ const API_TAGS: [name: string, description: string][] = [
  */
 export function configureApp(app: NestExpressApplication): OpenAPIObject {
   app.disable('x-powered-by');
+  const config = app.get<AppConfig>(APP_CONFIG);
+  // Before every route and Nest's middleware, so that errors, 404s, Swagger UI and the legacy protocol get them.
+  app.use(securityHeaders({ hstsMaxAgeSeconds: config.http.hstsMaxAgeSeconds }));
   // Behind the configured proxies, @Ip() (rate limits, installation reports) is the client's address.
-  app.set('trust proxy', app.get<AppConfig>(APP_CONFIG).http.trustProxy);
+  app.set('trust proxy', config.http.trustProxy);
   app.useGlobalPipes(
     new RejectUnstorableTextPipe(),
     new ValidationPipe({

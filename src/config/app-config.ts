@@ -11,6 +11,11 @@ export interface AppConfig {
      * `loopback`, `linklocal`, `uniquelocal`. Empty: the client address is the TCP peer.
      */
     trustProxy: string[];
+    /**
+     * `Strict-Transport-Security: max-age=…` on every answer (browsers heed it over HTTPS only); 0 sends none,
+     * for a TLS terminator that sets its own or a host that also serves plain HTTP.
+     */
+    hstsMaxAgeSeconds: number;
   };
   /** Where the embedded database and the generated development secrets live. */
   dataDir: string;

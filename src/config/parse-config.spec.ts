@@ -1,16 +1,18 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from './load-config';
 import { ConfigError, DEVELOPMENT_ADMIN_EMAIL, parseConfig } from './parse-config';
 
-const SECRET = 'a'.repeat(20) + 'B9x_Qw7-Lm3ZpR4tY8uVs';
+/** Outputs of `openssl rand -base64 33`, as an operator would set them. */
+const SECRET = 'Ocoo34zJpaUdabObIDIUN7lR3AszfA0EVHRNHoZuRQww';
+const OTHER_SECRET = 'vTJdDYusWzhGjzx7PkmlcmnlwoImcJeaFyTRAiMCYlYr';
 const PRODUCTION = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://licensor:pw@db.internal:5432/licensor',
   JWT_SECRET: SECRET,
-  API_KEY_SECRET: SECRET + 'x',
+  API_KEY_SECRET: OTHER_SECRET,
   LICENSE_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49\\n-----END PRIVATE KEY-----',
 };
 
@@ -35,7 +37,7 @@ describe('parseConfig', () => {
     const config = parseConfig({}, '/srv/licensor');
     expect(config).toMatchObject({
       environment: 'development',
-      http: { host: '0.0.0.0', port: 3000 },
+      http: { host: '0.0.0.0', port: 3000, hstsMaxAgeSeconds: 31_536_000 },
       dataDir: '/srv/licensor/var',
       database: { url: undefined, poolSize: 10 },
       logLevel: 'info',
@@ -80,12 +82,13 @@ describe('parseConfig', () => {
         INSTALLATION_REPORT_PRUNE_INTERVAL_SECONDS: '0',
         INSTALLATION_REPORT_UNKNOWN_HOSTS_PER_PRODUCT: '50',
         INSTALLATION_REPORT_UNKNOWN_MAX_ROWS: '5000',
+        HSTS_MAX_AGE_SECONDS: '0',
       },
       '/srv/licensor',
     );
     expect(config).toMatchObject({
       environment: 'production',
-      http: { host: '127.0.0.1', port: 8080 },
+      http: { host: '127.0.0.1', port: 8080, hstsMaxAgeSeconds: 0 },
       dataDir: '/data',
       database: { url: PRODUCTION.DATABASE_URL, poolSize: 20 },
       logLevel: 'warn',
@@ -132,6 +135,7 @@ describe('parseConfig', () => {
     [{ HOLIDAY_COUNTRY: 'XX' }, 'HOLIDAY_COUNTRY "XX" has no public-holiday calendar'],
     [{ BUSINESS_TIMEZONE: 'Mars/Olympus' }, 'BUSINESS_TIMEZONE must be an IANA time zone'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be a whole number from 1 to 100'],
+    [{ HSTS_MAX_AGE_SECONDS: 'forever' }, 'HSTS_MAX_AGE_SECONDS must be a whole number from 0 to 63072000'],
     [
       { INSTALLATION_REPORT_RETENTION_DAYS: '0' },
       'INSTALLATION_REPORT_RETENTION_DAYS must be a whole number from 1 to 3650; it is "0".',
@@ -250,6 +254,61 @@ describe('parseConfig', () => {
       expect.stringContaining('JWT_SECRET must be a random value'),
     ]);
     expect(problemsOf(PRODUCTION)).toEqual([]);
+  });
+
+  describe('guessable secrets in production', () => {
+    it.each([
+      ['passwordpasswordpasswordpassword', 'it uses only 7 different characters, about 89 bits'],
+      ['password-password-password-password', 'it is made of repeated text'],
+      ['a'.repeat(40), 'it uses only 1 different characters'],
+      ['abababababababababababababababababababab', 'it uses only 2 different characters'],
+      ['0110100110010110100101100110100110010110011010010110', 'it uses only 2 different characters'],
+      ['abcdefghijklmnopqrstuvwxyz0123456789', 'it is made of a sequence such as abcd or 6789'],
+      ['qwertyuiopasdfghjklzxcvbnmqwertyuiop', 'it is made of dictionary words or common passwords'],
+      ['1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/', 'a keyboard run such as qwerty'],
+      ['correcthorsebatterystaplesunshine', 'it is made of dictionary words or common passwords'],
+      ['my-licensor-production-jwt-secret-2026', 'it is made of'],
+      ['jwt-secret-for-tests-only-0123456789abcdef', 'it is made of'],
+      ['a'.repeat(20) + 'B9x_Qw7-Lm3ZpR4tY8uVs', 'it is made of repeated text'],
+    ])('refuses %p: %s', (guessable, reason) => {
+      const problems = problemsOf({ ...PRODUCTION, JWT_SECRET: guessable, API_KEY_SECRET: guessable });
+      expect(problems).toEqual([
+        `JWT_SECRET is guessable: ${problems[0]?.split('guessable: ')[1]}`,
+        expect.stringMatching(/^API_KEY_SECRET is guessable: /),
+      ]);
+      expect(problems[0]).toContain(reason);
+      expect(problems[0]).toContain(
+        'Use a random value of at least 32 characters; generate one with: openssl rand -base64 48.',
+      );
+    });
+
+    it.each([
+      ['openssl rand -base64 48', 't0b7zwGdgSd5++i7XIT5YknWBFTZ3dCYDfu72L4uKuysaw+cjWRPa5vbWc/Tuumb'],
+      ['openssl rand -hex 16', '00f99f9b082e8bac911d39c985013049'],
+      ['a UUID without its hyphens', '3f0e2a4c9b1d4c6e8a2f5d7b9c1e3a40'],
+      ['generated now', randomBytes(32).toString('base64url')],
+    ])('accepts a random key (%s)', (_source, key) => {
+      expect(problemsOf({ ...PRODUCTION, JWT_SECRET: key })).toEqual([]);
+    });
+
+    it('leaves development and tests free to use any key of 32 characters', () => {
+      expect(problemsOf({ JWT_SECRET: 'passwordpasswordpasswordpassword', API_KEY_SECRET: 'a'.repeat(40) })).toEqual(
+        [],
+      );
+    });
+
+    it('refuses a guessable first admin password in production only', () => {
+      const admin = { ADMIN_EMAIL: 'boss@example.com' };
+      expect(problemsOf({ ...PRODUCTION, ...admin, ADMIN_PASSWORD: 'password1234' })).toEqual([
+        expect.stringMatching(
+          /^ADMIN_PASSWORD is guessable in about 10\^\d guesses: it is made of .*\. Choose a passphrase of several unrelated words, or generate one with: openssl rand -base64 18\.$/,
+        ),
+      ]);
+      expect(problemsOf({ ...PRODUCTION, ...admin, ADMIN_PASSWORD: 'boss@example.com' })).toHaveLength(1);
+      expect(problemsOf({ ...PRODUCTION, ...admin, ADMIN_PASSWORD: 'qwertyuiop123' })).toHaveLength(1);
+      expect(problemsOf({ ...PRODUCTION, ...admin, ADMIN_PASSWORD: 'correct horse battery staple' })).toEqual([]);
+      expect(problemsOf({ ...admin, ADMIN_PASSWORD: 'password1234' })).toEqual([]);
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import { isEmail } from 'class-validator';
 import { parseDevelopmentPattern } from '../common/domain-names/normalize-domain';
 import { isKnownHolidayCountry } from '../common/time/business-calendar';
 import { AppConfig, LOG_FORMATS, LOG_LEVELS, LogFormat, LogLevel, RuntimeEnvironment } from './app-config';
+import { GENERATE_SECRET_HINT, keyWeakness, passwordWeakness } from './secret-strength';
 
 /** Secrets that development may generate when the environment does not give them. */
 export interface SecretValues {
@@ -33,6 +34,7 @@ export class ConfigError extends Error {
 }
 
 export const MIN_SECRET_LENGTH = 32;
+const ONE_YEAR_SECONDS = 31_536_000;
 const PLACEHOLDER_SECRETS = /^(change-?me|changeit|secret|password|test|dev|development|example|x+)$/i;
 
 /** What parseConfig needs to know about the process besides its environment. */
@@ -101,6 +103,14 @@ export function parseConfig(
         `${name} must be a random value of at least ${MIN_SECRET_LENGTH} characters ` +
           `(for example the output of: openssl rand -base64 48).`,
       );
+      return value;
+    }
+    // Production also refuses a long value that is easy to guess; development and tests may use any.
+    const weakness = production ? keyWeakness(value) : undefined;
+    if (weakness !== undefined) {
+      problems.push(
+        `${name} ${weakness}. Use a random value of at least ${MIN_SECRET_LENGTH} characters; ${GENERATE_SECRET_HINT}.`,
+      );
     }
     return value;
   };
@@ -129,6 +139,14 @@ export function parseConfig(
   }
   if (adminPassword !== undefined && adminPassword.length < 12) {
     problems.push('ADMIN_PASSWORD must be at least 12 characters long.');
+  } else if (production && adminPassword !== undefined) {
+    const weakness = passwordWeakness(adminPassword, adminEmail === undefined ? [] : emailWords(adminEmail));
+    if (weakness !== undefined) {
+      problems.push(
+        `ADMIN_PASSWORD ${weakness}. Choose a passphrase of several unrelated words, or generate one with: ` +
+          `openssl rand -base64 18.`,
+      );
+    }
   }
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither.');
@@ -174,7 +192,12 @@ export function parseConfig(
 
   const draft: ConfigDraft = {
     environment,
-    http: { host: text('HOST') ?? '0.0.0.0', port: integer('PORT', 3000, 0, 65535), trustProxy },
+    http: {
+      host: text('HOST') ?? '0.0.0.0',
+      port: integer('PORT', 3000, 0, 65535),
+      trustProxy,
+      hstsMaxAgeSeconds: integer('HSTS_MAX_AGE_SECONDS', ONE_YEAR_SECONDS, 0, 2 * ONE_YEAR_SECONDS),
+    },
     dataDir: path.resolve(cwd, text('DATA_DIR') ?? 'var'),
     database: {
       url: databaseUrl,
@@ -264,6 +287,11 @@ function parsePublicKeyPems(value: string): { pems: string[] } | { error: string
     }
   }
   return { pems };
+}
+
+/** What a guesser of this account's password tries first: the address, its local part and the words in both. */
+function emailWords(email: string): string[] {
+  return [email, ...email.split(/[@.+_-]/).filter((word) => word.length > 2)];
 }
 
 function isTimeZone(name: string): boolean {

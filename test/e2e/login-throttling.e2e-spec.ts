@@ -17,7 +17,7 @@ describe('login throttling (e2e)', () => {
   let addresses = 0;
 
   beforeAll(async () => {
-    const http = { host: '127.0.0.1', port: 0, trustProxy: ['loopback'] };
+    const http = { host: '127.0.0.1', port: 0, trustProxy: ['loopback'], hstsMaxAgeSeconds: 31_536_000 };
     t = await createTestApp({ http });
     second = await createTestApp({ http }, { database: t.database });
   });

@@ -8,8 +8,9 @@ import { createTestApp, TestApp } from '../support/test-app';
 
 /**
  * The staff flow as a person does it: Swagger UI at /docs in Debian's Chromium, logging in through the
- * Authorize dialog (OAuth2 password grant), then "Try it out" on the delivery and renewal operations.
- * Screenshots of the results go to test-artifacts/swagger-ui/.
+ * Authorize dialog (OAuth2 password grant), then "Try it out" on the delivery and renewal operations, all under
+ * the page's Content-Security-Policy: the browser must refuse nothing the page needs. Screenshots of the results
+ * go to test-artifacts/swagger-ui/.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/swagger-ui');
@@ -44,6 +45,8 @@ if (!fs.existsSync(CHROMIUM)) {
     let context: BrowserContext;
     let page: Page;
     let storefront: string;
+    /** What the browser reported the Content-Security-Policy refused: nothing, or Swagger UI misses a part. */
+    const refused: string[] = [];
     const staffUser = { email: 'desk@licensor.test', password: 'staff-password-for-the-browser' };
 
     beforeAll(async () => {
@@ -79,6 +82,13 @@ if (!fs.existsSync(CHROMIUM)) {
       );
       page = context.pages()[0] ?? (await context.newPage());
       page.setDefaultTimeout(10_000);
+      page.on('console', (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
+      });
+    });
+
+    afterEach(() => {
+      expect(refused).toEqual([]);
     });
 
     afterAll(async () => {
@@ -131,7 +141,9 @@ if (!fs.existsSync(CHROMIUM)) {
     it('logs a staff user in from the Authorize dialog and delivers a pending license', async () => {
       const licenseId = await pendingLicense('browser-1');
 
-      await page.goto(`${baseUrl}/docs`);
+      const docs = await page.goto(`${baseUrl}/docs`);
+      expect(docs?.headers()['content-security-policy']).toContain("script-src 'self';");
+      expect(docs?.headers()['content-security-policy']).not.toContain('unsafe-inline');
       await page.locator('button.authorize').first().click();
       const login = page.locator('.modal-ux .auth-container', { hasText: 'staffLogin' });
       await login.locator('#oauth_username').fill(staffUser.email);
@@ -203,14 +215,26 @@ if (!fs.existsSync(CHROMIUM)) {
   });
 }
 
-/** Saves a test artifact: the live answer in full, the operation's documented answers left out. */
+/**
+ * Saves a test artifact: the live answer in full, the operation's documented answers left out. The styles are set
+ * on the elements (a `<style>` added to the page would be refused by its Content-Security-Policy) and undone.
+ */
 async function screenshot(locator: Locator, name: string): Promise<void> {
-  await locator.screenshot({
-    path: path.join(ARTIFACTS, name),
-    style:
-      '.responses-wrapper .responses-table:not(.live-responses-table) { display: none !important; } ' +
-      '.live-responses-table .highlight-code pre { max-height: none !important; }',
-  });
+  const restyle = (hide: boolean) =>
+    locator.evaluate((element, hidden) => {
+      for (const table of element.querySelectorAll('.responses-wrapper .responses-table:not(.live-responses-table)')) {
+        table.style.display = hidden ? 'none' : '';
+      }
+      for (const pre of element.querySelectorAll('.live-responses-table .highlight-code pre')) {
+        pre.style.maxHeight = hidden ? 'none' : '';
+      }
+    }, hide);
+  await restyle(true);
+  try {
+    await locator.screenshot({ path: path.join(ARTIFACTS, name) });
+  } finally {
+    await restyle(false);
+  }
 }
 
 async function expectVisibleText(locator: Locator, text: string): Promise<void> {

@@ -773,7 +773,7 @@ describe('license verification, tokens, JWKS, installations and rate limits (e2e
 
     it('counts and reports the forwarded client address when the proxy is trusted', async () => {
       const proxied = await createTestApp({
-        http: { host: '127.0.0.1', port: 0, trustProxy: ['loopback'] },
+        http: { host: '127.0.0.1', port: 0, trustProxy: ['loopback'], hstsMaxAgeSeconds: 0 },
         verifyRateLimits: { perIp: 1, perKey: 100 },
       });
       try {

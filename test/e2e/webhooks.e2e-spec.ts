@@ -559,17 +559,25 @@ describe('Webhooks in production mode (e2e)', () => {
     await receiver.close();
   });
 
-  it.each([['http://127.0.0.1:8080/hook'], ['http://localhost/hook'], ['http://10.0.0.7/hook'], ['http://[::1]/']])(
-    'refuses %p with 422 WEBHOOK_URL_NOT_ALLOWED',
-    async (url) => {
-      const response = await t
-        .http()
-        .post('/v1/webhooks')
-        .set('Authorization', await t.adminAuth())
-        .send({ url, events: ['*'] });
-      expectProblem(response, 422, 'WEBHOOK_URL_NOT_ALLOWED');
-    },
-  );
+  it.each([
+    ['http://127.0.0.1:8080/hook'],
+    ['http://localhost/hook'],
+    ['http://10.0.0.7/hook'],
+    ['http://[::1]/'],
+    ['http://[64:ff9b:1::a00:7]/hook'],
+    ['http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook'],
+    ['http://[::ffff:10.0.0.7]/hook'],
+    ['http://[64:ff9b::169.254.169.254]/latest'],
+    ['http://[2002:a00:7::1]/hook'],
+    ['http://[2001:db8:1:2::5efe:10.0.0.7]/hook'],
+  ])('refuses %p with 422 WEBHOOK_URL_NOT_ALLOWED', async (url) => {
+    const response = await t
+      .http()
+      .post('/v1/webhooks')
+      .set('Authorization', await t.adminAuth())
+      .send({ url, events: ['*'] });
+    expectProblem(response, 422, 'WEBHOOK_URL_NOT_ALLOWED');
+  });
 
   it('checks the URL again before sending and records the refusal as a failed attempt', async () => {
     // A URL that was public when registered and points inside now (its DNS changed): stored directly.

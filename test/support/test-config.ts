@@ -14,7 +14,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     .toString();
   return {
     environment: 'test',
-    http: { host: '127.0.0.1', port: 0, trustProxy: [] },
+    http: { host: '127.0.0.1', port: 0, trustProxy: [], hstsMaxAgeSeconds: 31_536_000 },
     dataDir: path.join(os.tmpdir(), 'licensor-test'),
     database: { url: databaseUrl, poolSize: 5 },
     logLevel: 'silent',

@@ -46,7 +46,8 @@ export class ProblemResponseDto {
   errors?: FieldErrorDto[];
 
   @ApiPropertyOptional({
-    description: 'With INVALID_DOMAIN, DEVELOPMENT_DOMAIN and UNKNOWN_PRODUCT: the request field at fault.',
+    description:
+      'With INVALID_DOMAIN, DEVELOPMENT_DOMAIN, UNKNOWN_PRODUCT and PAID_AT_IMPLAUSIBLE: the request field at fault.',
     example: 'items[0].sku',
   })
   field?: string;

@@ -1,15 +1,9 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { FieldError, validationFailed } from '../errors/domain-error';
+import { unstorableText } from '../text/text-rules';
 
-/** A UTF-16 surrogate without its other half: no character, and UTF-8 (so PostgreSQL) cannot hold it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Why PostgreSQL cannot store `text` as it is, as the end of a sentence; undefined when it can. */
-export function unstorableText(text: string): string | undefined {
-  if (text.includes('\u0000')) return 'must not contain NUL';
-  if (LONE_SURROGATE.test(text)) return 'must be Unicode text; it holds half of a surrogate pair';
-  return undefined;
-}
+/** The rule lives with the other text rules; re-exported for the readers of raw forms (the OAuth token endpoint). */
+export { unstorableText };
 
 /**
  * Refuses text PostgreSQL cannot store anywhere in a DTO, query or path parameter with 400 VALIDATION_FAILED:

@@ -11,6 +11,7 @@ export const LICENSES_ERROR_STATUS = {
   NOT_PENDING: 409,
   KEY_TAKEN: 409,
   STATUS_TRANSITION_NOT_ALLOWED: 409,
+  PAID_AT_IMPLAUSIBLE: 422,
 } as const;
 
 export type LicensesErrorCode = keyof typeof LICENSES_ERROR_STATUS;

@@ -28,11 +28,12 @@ export class OrdersController {
       'Storefronts. One license per item: Cart-Power products are active at once with a generated key; CS-Cart ' +
       "and Alexbranding products are pending until staff deliver the key, due after the vendor's SLA. " +
       'Posting the same order again answers 200 with the licenses already issued and creates none; the same ' +
-      'orderId with other contents is 409 ORDER_CONFLICT.',
+      'orderId with other contents is 409 ORDER_CONFLICT. A `paidAt` before 2000-01-01 or more than five ' +
+      'minutes ahead of the service clock is 422 PAID_AT_IMPLAUSIBLE.',
   })
   @ApiCreatedResponse({ type: OrderResponseDto, description: 'The order was new: its licenses.' })
   @ApiOkResponse({ type: OrderResponseDto, description: 'The order was already recorded: its licenses, unchanged.' })
-  @ApiProblems('VALIDATION_FAILED', 'ORDER_CONFLICT', 'UNKNOWN_PRODUCT', 'INVALID_DOMAIN')
+  @ApiProblems('VALIDATION_FAILED', 'ORDER_CONFLICT', 'UNKNOWN_PRODUCT', 'INVALID_DOMAIN', 'PAID_AT_IMPLAUSIBLE')
   async place(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderDto,

@@ -15,6 +15,7 @@ import { actorOf } from '../history/actor';
 import { LicenseResponseDto } from './dto/license.response.dto';
 import { PlaceOrderDto } from './dto/place-order.dto';
 import { planIssuance } from './issuance.rules';
+import { paidAtImplausibility } from './paid-at.rules';
 import { LicenseChange, LicenseChangeRecorder } from './license-change-recorder';
 import { generateLicenseKey, normalizeLicenseKey } from './license-key';
 import { licenseView } from './license-view';
@@ -205,18 +206,14 @@ export class OrdersService {
   }
 }
 
-/** How far ahead of our clock a shop's payment time may be: its clock may run a little fast, no more. */
-const PAID_AT_CLOCK_ALLOWANCE_MS = 5 * 60 * 1000;
-
 /**
- * When the order was paid; default now. A time in the future would start the update subscription (and a
- * renewal "from expiry") later than paid for, so it is refused.
+ * When the order was paid; default now. A time before 2000 or in the future (beyond a fast clock's minutes) is
+ * refused: see {@link paidAtImplausibility}.
  */
 function paymentTime(order: PlaceOrderDto, now: Date): Date {
   if (order.paidAt === undefined) return now;
   const paidAt = new Date(order.paidAt);
-  if (paidAt.getTime() > now.getTime() + PAID_AT_CLOCK_ALLOWANCE_MS) {
-    throw validationFailed([{ field: 'paidAt', message: 'paidAt must not be in the future' }]);
-  }
+  const implausible = paidAtImplausibility(paidAt, now);
+  if (implausible !== undefined) throw new DomainError('PAID_AT_IMPLAUSIBLE', implausible, { field: 'paidAt' });
   return paidAt;
 }

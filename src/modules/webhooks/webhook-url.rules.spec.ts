@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { forbiddenAddressReason, HostResolver, webhookUrlHost, webhookUrlProblem } from './webhook-url.rules';
 
 describe('forbiddenAddressReason', () => {
@@ -30,6 +31,43 @@ describe('forbiddenAddressReason', () => {
     ['64:ff9b::192.168.0.1', 'private'],
     ['2002:c0a8:0101::1', 'private'],
     ['localhost', 'not an IP address'],
+    // Local-use NAT64 (RFC 8215) and Teredo are refused whatever they carry.
+    ['64:ff9b:1::8.8.8.8', 'local-use NAT64'],
+    ['64:ff9b:1:abcd::1', 'local-use NAT64'],
+    ['64:ff9b:1:ffff:ffff:ffff:ffff:ffff', 'local-use NAT64'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo address (2001::/32), a tunnel to 192.0.2.45'],
+    ['2001::1', 'Teredo'],
+    ['2001:0:ffff:ffff:ffff:ffff:ffff:ffff', 'Teredo'],
+    ['2001:0000:0a00:0001::f5ff:fffe', 'a tunnel to 10.0.0.1 through the Teredo server 10.0.0.1'],
+    ['2001:2::1', 'benchmarking'],
+    ['100::1', 'discard-only'],
+    // IPv4-mapped, in every spelling: dotted, hexadecimal, uncompressed, upper case, leading zeros.
+    ['::ffff:192.168.1.1', 'private address (192.168.1.1, embedded in the IPv4-mapped address'],
+    ['::FFFF:C0A8:0101', 'private'],
+    ['0:0:0:0:0:ffff:169.254.169.254', 'link-local'],
+    ['0000:0000:0000:0000:0000:ffff:7f00:0001', 'loopback'],
+    ['::ffff:0.0.0.0', 'unspecified'],
+    ['::ffff:100.64.0.1', 'carrier-grade NAT'],
+    // IPv4-translated (SIIT, ::ffff:0:0/96) and IPv4-compatible (::/96).
+    ['::ffff:0:10.1.2.3', 'private address (10.1.2.3, embedded in the IPv4-translated address'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['::10.0.0.1', 'private address (10.0.0.1, embedded in the IPv4-compatible address'],
+    ['::a9fe:a9fe', 'link-local'],
+    ['::0.0.0.2', 'unspecified'],
+    // The well-known NAT64 prefix (RFC 6052) with an internal IPv4 address.
+    ['64:ff9b::10.0.0.1', 'private address (10.0.0.1, embedded in the NAT64 address'],
+    ['64:ff9b::7f00:1', 'loopback'],
+    ['64:ff9b::a9fe:a9fe', 'link-local'],
+    ['0064:ff9b:0000:0000:0000:0000:c0a8:0001', 'private'],
+    // 6to4 (2002::/16): the IPv4 address follows the prefix, whatever comes after it.
+    ['2002:7f00:1::', 'loopback address (127.0.0.1, embedded in the 6to4 address'],
+    ['2002:0a00:0001:1234:5678:9abc:def0:1234', 'private'],
+    ['2002:a9fe:a9fe::1', 'link-local'],
+    // ISATAP interface identifiers (0:5efe and, with the u/l bit, 200:5efe) under any prefix.
+    ['2001:db8:1:2::5efe:10.0.0.1', 'private address (10.0.0.1, embedded in the ISATAP address'],
+    ['2001:db8:1:2:0:5efe:c0a8:101', 'private'],
+    ['2606:4700:1:2:200:5efe:127.0.0.1', 'loopback'],
+    ['2606:4700:1:2:200:5EFE:a9fe:a9fe', 'link-local'],
   ])('refuses %p (%p)', (address, reason) => {
     expect(forbiddenAddressReason(address)).toContain(reason);
   });
@@ -49,8 +87,67 @@ describe('forbiddenAddressReason', () => {
     ['64:ff9b::8.8.8.8'],
     ['2002:0808:0808::1'],
     ['fe00::1'],
+    ['::ffff:0:8.8.8.8'],
+    ['::8.8.8.8'],
+    ['64:ff9b::1.1.1.1'],
+    ['64:ff9b:2::a00:1'],
+    ['2002:5db8:d822::1'],
+    ['2001:db8:1:2::5efe:8.8.8.8'],
+    ['2001:db8:1:2:200:5efe:5db8:d822'],
+    ['2001:4860:4860::8888'],
+    ['2001:1::1'],
+    ['2a00:1450:4001:82b::200e'],
   ])('allows the public address %p', (address) => {
     expect(forbiddenAddressReason(address)).toBeUndefined();
+  });
+
+  /** The eight groups of 16 bytes, in full (`0000:…`) or as Node writes a URL's host (compressed, lower case). */
+  const fullForm = (bytes: number[]) =>
+    Array.from({ length: 8 }, (_, group) => ((bytes[2 * group] << 8) | bytes[2 * group + 1]).toString(16)).join(':');
+  const compressedForm = (bytes: number[]) => new URL(`http://[${fullForm(bytes)}]/`).hostname.slice(1, -1);
+  const v4Arbitrary = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255));
+
+  it('judges an address the same in every spelling', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(255), { minLength: 16, maxLength: 16 }), (bytes) => {
+        expect(forbiddenAddressReason(compressedForm(bytes))?.split(' (')[0]).toBe(
+          forbiddenAddressReason(fullForm(bytes))?.split(' (')[0],
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('judges an IPv4 address embedded in any IPv6 form as the IPv4 address itself', () => {
+    const forms: [string, (v4: number[]) => number[]][] = [
+      ['IPv4-mapped', (v4) => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4]],
+      ['IPv4-translated', (v4) => [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, ...v4]],
+      ['NAT64', (v4) => [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, ...v4]],
+      ['6to4', (v4) => [0x20, 0x02, ...v4, 0x12, 0x34, 0, 0, 0, 0, 0, 0, 0, 1]],
+      ['ISATAP', (v4) => [0x26, 0x06, 0x47, 0, 0, 1, 0, 2, 0, 0, 0x5e, 0xfe, ...v4]],
+      ['ISATAP', (v4) => [0x26, 0x06, 0x47, 0, 0, 1, 0, 2, 2, 0, 0x5e, 0xfe, ...v4]],
+    ];
+    fc.assert(
+      fc.property(v4Arbitrary, fc.constantFrom(...forms), (v4, [name, embed]) => {
+        const address = compressedForm(embed(v4));
+        const ownReason = forbiddenAddressReason(v4.join('.'));
+        const reason = forbiddenAddressReason(address);
+        if (ownReason === undefined) expect(reason).toBeUndefined();
+        else expect(reason).toBe(`${ownReason} (${v4.join('.')}, embedded in the ${name} address ${address})`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('refuses every Teredo and local-use NAT64 address, whatever it carries', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(255), { minLength: 12, maxLength: 12 }), fc.nat(255), (rest, byte) => {
+        expect(forbiddenAddressReason(compressedForm([0x20, 0x01, 0, 0, ...rest]))).toContain('Teredo');
+        expect(
+          forbiddenAddressReason(compressedForm([0, 0x64, 0xff, 0x9b, 0, 1, ...rest.slice(2), byte, byte])),
+        ).toContain('local-use NAT64');
+      }),
+    );
   });
 });
 

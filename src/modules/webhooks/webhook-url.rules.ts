@@ -23,22 +23,41 @@ const IPV4_RANGES: Range[] = [
   { prefix: [240], bits: 4, reason: 'a reserved or broadcast address' },
 ];
 
+/** Teredo (RFC 4380): tunnels through whatever network its server and client are in, so never called. */
+const TEREDO: Range = { prefix: [0x20, 0x01, 0x00, 0x00], bits: 32, reason: 'a Teredo address (2001::/32)' };
+
 const IPV6_RANGES: Range[] = [
   { prefix: [], bits: 128, reason: 'an unspecified address' },
   { prefix: [...zeros(15), 1], bits: 128, reason: 'a loopback address' },
+  { prefix: [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01], bits: 48, reason: 'a local-use NAT64 address (64:ff9b:1::/48)' },
+  { prefix: [0x01, 0x00, ...zeros(6)], bits: 64, reason: 'a discard-only address (100::/64)' },
+  TEREDO,
+  { prefix: [0x20, 0x01, 0x00, 0x02, 0x00, 0x00], bits: 48, reason: 'a reserved (benchmarking) address' },
   { prefix: [0xfc], bits: 7, reason: 'a unique-local address' },
   { prefix: [0xfe, 0x80], bits: 10, reason: 'a link-local address' },
   { prefix: [0xfe, 0xc0], bits: 10, reason: 'a site-local address' },
   { prefix: [0xff], bits: 8, reason: 'a multicast address' },
 ];
 
-/** IPv6 prefixes that carry an IPv4 address, which decides: mapped, NAT64, IPv4-compatible, 6to4. */
-const IPV4_CARRIERS: { prefix: number[]; bits: number; v4At: number }[] = [
-  { prefix: [...zeros(10), 0xff, 0xff], bits: 96, v4At: 12 },
-  { prefix: [0x00, 0x64, 0xff, 0x9b, ...zeros(8)], bits: 96, v4At: 12 },
-  { prefix: zeros(12), bits: 96, v4At: 12 },
-  { prefix: [0x20, 0x02], bits: 16, v4At: 2 },
+/**
+ * IPv6 forms that carry an IPv4 address, judged by it: IPv4-mapped (`::ffff:a.b.c.d`), IPv4-translated
+ * (`::ffff:0:a.b.c.d`, SIIT), IPv4-compatible (`::a.b.c.d`), the well-known NAT64 prefix (`64:ff9b::/96`,
+ * RFC 6052), 6to4 (`2002:AABB:CCDD::/48`) and ISATAP interface identifiers (`…:0:5efe:a.b.c.d`, also with the
+ * universal/local bit set, `…:200:5efe:…`) under any prefix. Teredo and local-use NAT64 are refused whole.
+ */
+const IPV4_CARRIERS: { prefix: number[]; bits: number; v4At: number; name: string }[] = [
+  { prefix: [...zeros(10), 0xff, 0xff], bits: 96, v4At: 12, name: 'IPv4-mapped' },
+  { prefix: [...zeros(8), 0xff, 0xff, 0, 0], bits: 96, v4At: 12, name: 'IPv4-translated' },
+  { prefix: [0x00, 0x64, 0xff, 0x9b, ...zeros(8)], bits: 96, v4At: 12, name: 'NAT64' },
+  { prefix: zeros(12), bits: 96, v4At: 12, name: 'IPv4-compatible' },
+  { prefix: [0x20, 0x02], bits: 16, v4At: 2, name: '6to4' },
 ];
+
+/** ISATAP's interface identifier: `0000:5efe` or `0200:5efe` (u/l bit), then the IPv4 address. */
+function isatapV4At(bytes: number[]): number | undefined {
+  const [a, b, c, d] = bytes.slice(8, 12);
+  return (a === 0x00 || a === 0x02) && b === 0x00 && c === 0x5e && d === 0xfe ? 12 : undefined;
+}
 
 function zeros(count: number): number[] {
   return new Array<number>(count).fill(0);
@@ -78,8 +97,9 @@ function ipv6Bytes(address: string): number[] {
 
 /**
  * Why an IP address must not receive webhooks (loopback, private, link-local, unique-local, multicast,
- * reserved…), or undefined for a public address. IPv6 forms that embed an IPv4 address are judged by it.
- * Not an IP address at all: a reason too.
+ * reserved…), or undefined for a public address. IPv6 forms that embed an IPv4 address are judged by it (see
+ * IPV4_CARRIERS); Teredo (whose obfuscated client address may be anyone's) and local-use NAT64 (whose
+ * translator sits in the local network) are refused whatever they embed. Not an IP address at all: a reason too.
  */
 export function forbiddenAddressReason(address: string): string | undefined {
   const version = isIP(address.split('%')[0]);
@@ -89,13 +109,23 @@ export function forbiddenAddressReason(address: string): string | undefined {
   }
   if (version === 6) {
     const bytes = ipv6Bytes(address);
-    const own = IPV6_RANGES.find((range) => inRange(bytes, range))?.reason;
-    if (own !== undefined) return own;
+    const own = IPV6_RANGES.find((range) => inRange(bytes, range));
+    if (own === TEREDO) {
+      // RFC 4380: the client's public IPv4 address is the last 32 bits, inverted.
+      const client = bytes
+        .slice(12, 16)
+        .map((byte) => byte ^ 0xff)
+        .join('.');
+      return `${own.reason}, a tunnel to ${client} through the Teredo server ${bytes.slice(4, 8).join('.')}`;
+    }
+    if (own !== undefined) return own.reason;
     const carrier = IPV4_CARRIERS.find((range) => inRange(bytes, range));
-    if (carrier === undefined) return undefined;
-    const embedded = bytes.slice(carrier.v4At, carrier.v4At + 4).join('.');
+    const v4At = carrier?.v4At ?? isatapV4At(bytes);
+    if (v4At === undefined) return undefined;
+    const embedded = bytes.slice(v4At, v4At + 4).join('.');
     const reason = forbiddenAddressReason(embedded);
-    return reason === undefined ? undefined : `${reason} (embedded in ${address})`;
+    const form = carrier?.name ?? 'ISATAP';
+    return reason === undefined ? undefined : `${reason} (${embedded}, embedded in the ${form} address ${address})`;
   }
   return `not an IP address`;
 }

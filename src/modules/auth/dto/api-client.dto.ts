@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
+import { IsFreeText } from '../../../common/validation/validation.decorators';
 import { ApiClientKeyEntity } from '../api-client-key.entity';
 import { ApiClientEntity } from '../api-client.entity';
 
@@ -13,6 +14,7 @@ export class CreateApiClientDto {
   @IsString()
   @Length(1, 100)
   @Matches(/\S/, { message: 'name must not be blank' })
+  @IsFreeText()
   name: string;
 }
 

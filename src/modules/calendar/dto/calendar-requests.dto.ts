@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { buildMessage, IsBoolean, IsOptional, IsString, Length, ValidateBy } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { isLocalDate } from '../../../common/time/business-calendar';
-import { Trim } from '../../../common/validation/validation.decorators';
+import { IsFreeText, Trim } from '../../../common/validation/validation.decorators';
 import { FIRST_CALENDAR_YEAR, isCalendarYear, LAST_CALENDAR_YEAR } from '../business-calendar.rules';
 
 const DATE_DESCRIPTION = `A local date in BUSINESS_TIMEZONE, YYYY-MM-DD, from ${FIRST_CALENDAR_YEAR} to ${LAST_CALENDAR_YEAR}.`;
@@ -43,6 +43,7 @@ export class SetCalendarDayDto {
   @IsString()
   @Trim()
   @Length(1, 500)
+  @IsFreeText()
   reason?: string;
 }
 
@@ -78,6 +79,7 @@ export class RemoveCalendarDayQueryDto {
   @IsString()
   @Trim()
   @Length(1, 500)
+  @IsFreeText()
   reason?: string;
 }
 

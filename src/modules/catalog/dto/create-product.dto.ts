@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsCurrencyCode, IsMoneyAmount } from '../../../common/money/money.decorators';
-import { IsOptionalNotNull, Trim } from '../../../common/validation/validation.decorators';
+import { IsFreeText, IsOptionalNotNull, Trim } from '../../../common/validation/validation.decorators';
 import {
   ADDON_ID_PATTERN,
   DEFAULT_UPDATE_PERIOD_MONTHS,
@@ -30,6 +30,7 @@ export class CreateProductDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(PRODUCT_NAME_MAX_LENGTH)
+  @IsFreeText()
   name: string;
 
   @ApiProperty({

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { IsDateTimeString, IsOptionalNotNull } from '../../../common/validation/validation.decorators';
+import { IsDateTimeString, IsFreeText, IsOptionalNotNull } from '../../../common/validation/validation.decorators';
 import { RELEASE_NOTES_MAX_LENGTH, VERSION_MAX_LENGTH, VERSION_PATTERN } from '../catalog.patterns';
 
 export class CreateReleaseDto {
@@ -38,6 +38,7 @@ export class CreateReleaseDto {
   @IsOptional()
   @IsString()
   @MaxLength(RELEASE_NOTES_MAX_LENGTH)
+  @IsFreeText({ multiline: true })
   notes?: string | null;
 
   @ApiPropertyOptional({

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsCurrencyCode, IsMoneyAmount } from '../../../common/money/money.decorators';
-import { IsOptionalNotNull, Trim } from '../../../common/validation/validation.decorators';
+import { IsFreeText, IsOptionalNotNull, Trim } from '../../../common/validation/validation.decorators';
 import {
   ADDON_ID_PATTERN,
   MAX_UPDATE_PERIOD_MONTHS,
@@ -20,6 +20,7 @@ export class UpdateProductDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(PRODUCT_NAME_MAX_LENGTH)
+  @IsFreeText()
   name?: string;
 
   @ApiPropertyOptional({

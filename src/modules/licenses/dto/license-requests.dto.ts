@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
-import { Trim } from '../../../common/validation/validation.decorators';
+import { IsFreeText, Trim } from '../../../common/validation/validation.decorators';
 import { LICENSE_STATUSES, LicenseStatus } from '../license.entity';
 import { isValidSuppliedKey } from '../license-key';
 
@@ -29,6 +29,7 @@ export class ReasonDto {
   @IsString()
   @Trim()
   @Length(1, 500)
+  @IsFreeText({ multiline: true })
   reason: string;
 }
 

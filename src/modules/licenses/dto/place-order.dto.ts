@@ -14,7 +14,13 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsDateTimeString, IsOptionalNotNull, NestedDto, Trim } from '../../../common/validation/validation.decorators';
+import {
+  IsDateTimeString,
+  IsFreeText,
+  IsOptionalNotNull,
+  NestedDto,
+  Trim,
+} from '../../../common/validation/validation.decorators';
 import { SKU_PATTERN } from '../../catalog/catalog.patterns';
 
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -31,6 +37,7 @@ export class OrderCustomerDto {
   @IsString()
   @Trim()
   @MaxLength(200)
+  @IsFreeText()
   name?: string;
 }
 

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsDefined, IsInt, Max, Min } from 'class-validator';
-import { NestedDto } from '../../../common/validation/validation.decorators';
+import { IsQueryInteger, NestedDto } from '../../../common/validation/validation.decorators';
 import { MAX_STOREFRONTS_ADDED, MIN_STOREFRONTS_ADDED } from '../storefront-upgrade.rules';
 import { PaymentDto } from './payment.dto';
 
@@ -15,10 +14,7 @@ const ADD_DOCS = {
 
 export class StorefrontQuoteQueryDto {
   @ApiProperty(ADD_DOCS)
-  @Type(() => Number)
-  @IsInt()
-  @Min(MIN_STOREFRONTS_ADDED)
-  @Max(MAX_STOREFRONTS_ADDED)
+  @IsQueryInteger({ min: MIN_STOREFRONTS_ADDED, max: MAX_STOREFRONTS_ADDED })
   add: number;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { IsCurrencyCode, IsMoneyAmount } from '../../../common/money/money.decorators';
-import { Trim } from '../../../common/validation/validation.decorators';
+import { IsFreeText, Trim } from '../../../common/validation/validation.decorators';
 
 export const PAYMENT_REFERENCE_MAX_LENGTH = 200;
 
@@ -19,6 +19,7 @@ export class PaymentDto {
   @IsString()
   @Trim()
   @Length(1, PAYMENT_REFERENCE_MAX_LENGTH)
+  @IsFreeText({ visible: true })
   reference: string;
 
   @IsMoneyAmount({ example: 1900, description: 'The amount received, in minor units: the `amount` of the quote.' })

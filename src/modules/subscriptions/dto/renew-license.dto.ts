@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { IsOptionalNotNull, NestedDto, Trim } from '../../../common/validation/validation.decorators';
+import {
+  IsFreeText,
+  IsOptionalNotNull,
+  IsQueryInteger,
+  NestedDto,
+  Trim,
+} from '../../../common/validation/validation.decorators';
 import { MAX_RENEWAL_MONTHS, MIN_RENEWAL_MONTHS } from '../renewal.rules';
 import { PaymentDto } from './payment.dto';
 
@@ -15,10 +20,7 @@ const MONTHS_DOCS = {
 
 export class RenewalQuoteQueryDto {
   @ApiProperty(MONTHS_DOCS)
-  @Type(() => Number)
-  @IsInt()
-  @Min(MIN_RENEWAL_MONTHS)
-  @Max(MAX_RENEWAL_MONTHS)
+  @IsQueryInteger({ min: MIN_RENEWAL_MONTHS, max: MAX_RENEWAL_MONTHS })
   months: number;
 }
 
@@ -59,5 +61,6 @@ export class RenewLicenseDto {
   @IsString()
   @Trim()
   @Length(1, 500)
+  @IsFreeText({ multiline: true })
   reason?: string;
 }

@@ -15,7 +15,10 @@ const valid: RawRow = {
   updatesUntil: '2026-11-02',
 };
 
-const check = (overrides: RawRow) => checkImportRow({ ...valid, ...overrides }, (domain) => normalizeDomain(domain));
+/** The import's clock: every valid paidAt of these rows is before it. */
+const NOW = new Date('2026-03-02T09:00:00Z');
+const check = (overrides: RawRow) =>
+  checkImportRow({ ...valid, ...overrides }, (domain) => normalizeDomain(domain), NOW);
 const codes = (overrides: RawRow) => {
   const result = check(overrides);
   return 'problems' in result ? result.problems.map((problem) => `${problem.column} ${problem.code}`) : [];
@@ -82,6 +85,12 @@ describe('checkImportRow', () => {
     ['changes above the cap', { domainChangesUsed: '3' }, ['domainChangesUsed CHANGES_OVER_CAP']],
     ['a bad id', { id: 'not-a-uuid' }, ['id INVALID_VALUE']],
     ['text of the wrong type', { vendor: 5 }, ['vendor INVALID_VALUE']],
+    ['a right-to-left override in the name', { customerName: 'Anna \u202Egnp.exe' }, ['customerName INVALID_VALUE']],
+    ['a zero-width space in the name', { customerName: 'Ann\u200Ba' }, ['customerName INVALID_VALUE']],
+    ['a newline in the name', { customerName: 'Anna\nSmith' }, ['customerName INVALID_VALUE']],
+    ['a C1 control in the order id', { orderId: 'o-\u0085' }, ['orderId INVALID_VALUE']],
+    ['a payment before 2000', { paidAt: '1999-12-31T23:59:59Z' }, ['paidAt PAID_AT_IMPLAUSIBLE']],
+    ['a payment in the future', { paidAt: '2026-03-03T09:00:00Z' }, ['paidAt PAID_AT_IMPLAUSIBLE']],
   ])('refuses %s', (_case, overrides, expected) => {
     expect(codes(overrides)).toEqual(expected);
   });
@@ -91,6 +100,23 @@ describe('checkImportRow', () => {
     expect(codes({ status: 'revoked', key: '' })).toEqual([]);
     expect(codes({ status: 'revoked' })).toEqual([]);
     expect(codes({ status: 'pending', key: '' })).toEqual([]);
+  });
+
+  it('keeps a name in any script, and a payment time from 2000 up to a fast clock minutes ahead', () => {
+    const result = check({ customerName: 'Иван Петров, 王芳 & Zoë', paidAt: '2000-01-01T00:00:00Z' });
+    expect('row' in result && result.row.customerName).toBe('Иван Петров, 王芳 & Zoë');
+    expect(codes({ paidAt: '2026-03-02T09:04:59Z', updatesUntil: '2027-03-02T00:00:00Z' })).toEqual([]);
+  });
+
+  it('says which character a name must not contain', () => {
+    const result = check({ customerName: 'Anna \u202Egnp.exe' });
+    expect('problems' in result && result.problems).toEqual([
+      {
+        column: 'customerName',
+        code: 'INVALID_VALUE',
+        message: expect.stringContaining('customerName must not contain U+202E, a bidirectional control character'),
+      },
+    ]);
   });
 
   it('reports every problem of a row at once', () => {

@@ -1,7 +1,9 @@
 import { NormalizedDomain } from '../../../common/domain-names/normalize-domain';
+import { freeTextFlaw } from '../../../common/text/text-rules';
 import { domainChangeCap } from '../../licenses/domains/domain.rules';
 import { LICENSE_STATUSES, LicenseStatus } from '../../licenses/license.entity';
 import { isValidSuppliedKey, normalizeLicenseKey } from '../../licenses/license-key';
+import { paidAtImplausibility } from '../../licenses/paid-at.rules';
 import { CSV_DOMAIN_SEPARATOR, LicenseFileColumn } from '../license-file';
 
 /** Why a row cannot be imported; `column` names the cell, absent for the row as a whole. */
@@ -23,7 +25,8 @@ export type ImportProblemCode =
   | 'UNKNOWN_VENDOR'
   | 'UNKNOWN_PRODUCT'
   | 'CONFLICT'
-  | 'ORDER_MISMATCH';
+  | 'ORDER_MISMATCH'
+  | 'PAID_AT_IMPLAUSIBLE';
 
 /** A row that passed every check a row can pass alone, in the types the database keeps. */
 export interface ImportRow {
@@ -65,11 +68,13 @@ const MAX_STOREFRONTS = 1000;
  * here: domains normalised (IDN to punycode, `www.` dropped), no development host bound, no more domains than
  * storefronts, changes used within the cap and its grants, a pending license without key, an active or suspended
  * one with a valid key (kept verbatim, looked up as keys always are); a revoked one may have either (revoked
- * before its delivery, it never had one).
+ * before its delivery, it never had one). Text cells are one line of text that shows what it says (no control,
+ * invisible or bidirectional characters), and `paidAt` is plausible at `now` (from 2000, not in the future).
  */
 export function checkImportRow(
   raw: RawRow,
   normalizeDomain: (domain: string) => NormalizedDomain,
+  now: Date,
 ): { row: ImportRow } | { problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const problem = (column: LicenseFileColumn, code: ImportProblemCode, message: string) =>
@@ -85,12 +90,13 @@ export function checkImportRow(
       problem(column, 'INVALID_VALUE', `${column} must be text.`);
       return null;
     }
-    if (value.length > maxLength || /\p{Cc}/u.test(value)) {
-      problem(
-        column,
-        'INVALID_VALUE',
-        `${column} must be at most ${maxLength} characters, without control characters.`,
-      );
+    if (value.length > maxLength) {
+      problem(column, 'INVALID_VALUE', `${column} must be at most ${maxLength} characters.`);
+      return null;
+    }
+    const flaw = freeTextFlaw(value);
+    if (flaw !== undefined) {
+      problem(column, 'INVALID_VALUE', `${column} ${flaw}.`);
       return null;
     }
     return value;
@@ -153,6 +159,8 @@ export function checkImportRow(
   const orderId = text('orderId', 64, true);
   const lineId = text('lineId', 64, false) ?? '1';
   const paidAt = time('paidAt', true);
+  const implausible = paidAt === null ? undefined : paidAtImplausibility(paidAt, now);
+  if (implausible !== undefined) problem('paidAt', 'PAID_AT_IMPLAUSIBLE', implausible);
   const updatesUntil = time('updatesUntil', true);
   if (paidAt !== null && updatesUntil !== null && updatesUntil <= paidAt) {
     problem(

@@ -151,8 +151,9 @@ export class ImportsService {
       }
     };
     const checked: { line: number; row: ImportRow; product: ImportProduct }[] = [];
+    const now = this.clock.now();
     for (const { line, fields } of batch) {
-      const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain));
+      const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain), now);
       if ('problems' in result) {
         reject(line, result.problems);
         continue;
@@ -183,7 +184,6 @@ export class ImportsService {
         if (mismatch !== undefined) reject(line, [mismatch]);
         return mismatch === undefined;
       });
-      const now = this.clock.now();
       const dues = await this.defaultDeliveryDues(
         manager,
         orderAgrees.map(({ row, product }) => ({ row, product })),

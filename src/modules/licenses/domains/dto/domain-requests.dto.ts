@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { Trim } from '../../../../common/validation/validation.decorators';
+import { IsFreeText, Trim } from '../../../../common/validation/validation.decorators';
 
 /** Also the body of a change, where `domain` is the new domain. */
 export class DomainDto {
@@ -34,5 +34,6 @@ export class GrantDomainChangesDto {
   @IsString()
   @Trim()
   @Length(1, 500)
+  @IsFreeText({ multiline: true })
   reason: string;
 }

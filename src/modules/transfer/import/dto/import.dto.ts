@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsFreeText } from '../../../../common/validation/validation.decorators';
 import { LICENSE_FILE_COLUMNS, LicenseFileColumn } from '../../license-file';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -35,7 +36,7 @@ export class ImportQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(/^[^\p{Cc}]+$/u)
+  @IsFreeText({ visible: true })
   source?: string;
 }
 
@@ -51,7 +52,8 @@ export class ImportProblemResponseDto {
     description:
       'REQUIRED, INVALID_VALUE, KEY_NOT_ALLOWED, INVALID_DOMAIN, DEVELOPMENT_DOMAIN, DUPLICATE_DOMAIN, ' +
       'TOO_MANY_DOMAINS, CHANGES_OVER_CAP, UNKNOWN_VENDOR, UNKNOWN_PRODUCT, CONFLICT (a license with this id, ' +
-      "vendor's key or order line exists with other facts) or ORDER_MISMATCH.",
+      "vendor's key or order line exists with other facts), ORDER_MISMATCH or PAID_AT_IMPLAUSIBLE (before 2000 or " +
+      'in the future).',
   })
   code: string;
 
