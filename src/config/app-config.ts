@@ -51,6 +51,8 @@ export interface AppConfig {
   subscriptions: SubscriptionsConfig;
   /** The largest license file `POST /v1/imports` reads, in bytes (413 above). */
   importMaxBytes: number;
+  /** The largest release package `PUT /v1/products/{sku}/releases/{version}/package` stores, in bytes (413 above). */
+  packageMaxBytes: number;
 }
 
 /** Update subscriptions: download tokens and the expiry reminders job. */

@@ -212,6 +212,7 @@ export function parseConfig(
       reminderIntervalSeconds: integer('REMINDER_INTERVAL_SECONDS', 3600, 0, 86_400),
     },
     importMaxBytes: integer('IMPORT_MAX_BYTES', 1024 ** 3, 1024, 64 * 1024 ** 3),
+    packageMaxBytes: integer('PACKAGE_MAX_BYTES', 100 * 1024 ** 2, 1024, 16 * 1024 ** 3),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return draft;

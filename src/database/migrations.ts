@@ -9,6 +9,7 @@ import { KeyLookupNotEmpty1764500600000 } from '../../migrations/1764500600000-K
 import { InstallationTelemetry1764500700000 } from '../../migrations/1764500700000-InstallationTelemetry';
 import { ImportedLicenses1764500900000 } from '../../migrations/1764500900000-ImportedLicenses';
 import { ApiClientKeys1764500800000 } from '../../migrations/1764500800000-ApiClientKeys';
+import { ReleasePackages1764501000000 } from '../../migrations/1764501000000-ReleasePackages';
 
 /** Every migration, oldest first. A new file in migrations/ is added here too. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   InstallationTelemetry1764500700000,
   ApiClientKeys1764500800000,
   ImportedLicenses1764500900000,
+  ReleasePackages1764501000000,
 ];

@@ -34,6 +34,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     // No reminders loop: tests call ReminderJob.runReminders() and move the fixed clock.
     subscriptions: { downloadTokenTtlSeconds: 600, reminderIntervalSeconds: 0 },
     importMaxBytes: 1024 ** 3,
+    packageMaxBytes: 100 * 1024 ** 2,
     ...overrides,
   };
 }
