@@ -38,6 +38,8 @@ interface Fixtures {
   apiClientDKey: string;
   webhookToDisable: string;
   delivery: string;
+  /** A download token of licenseA for RELEASE, whose package is uploaded. */
+  downloadToken: string;
 }
 
 interface Rule {
@@ -53,9 +55,13 @@ interface Rule {
   body?: (f: Fixtures) => unknown;
   /** Which named request example of the document to send. */
   example?: string;
+  /** A raw body (a package's bytes) and its Content-Type, for an operation whose body is not JSON, a form or CSV. */
+  raw?: () => { type: string; body: Buffer };
 }
 
 const RELEASE = '1.0.0';
+/** The smallest zip archive there is: an end-of-central-directory record. */
+const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 const BOUND_DOMAIN = 'shop.example.com';
 const CUSTOMER = 'buyer@shop.example';
 
@@ -106,6 +112,10 @@ const MATRIX = {
   'PATCH /v1/products/{sku}': { who: ADMIN },
   'POST /v1/products/{sku}/releases': { who: ADMIN },
   'GET /v1/products/{sku}/releases': { who: STOREFRONT_AND_STAFF },
+  'PUT /v1/products/{sku}/releases/{version}/package': {
+    who: ADMIN,
+    raw: () => ({ type: 'application/zip', body: EMPTY_ZIP }),
+  },
 
   // Orders and licenses.
   'POST /v1/orders': { who: STOREFRONT },
@@ -148,6 +158,8 @@ const MATRIX = {
     fill: (f) => ({ id: f.licenseA.id, version: RELEASE }),
     of: (f) => f.licenseA,
   },
+  // The token is the credential: whoever holds it gets the bytes, with or without other credentials.
+  'GET /v1/downloads/{token}': { who: ANYONE, fill: (f) => ({ token: f.downloadToken }) },
 
   // Staff work on licenses, each on a license of its own.
   'POST /v1/licenses/{id}/delivery': { who: STAFF, ...onLicense((f) => f.pendingA) },
@@ -214,6 +226,13 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
     await post('/v1/products', newProduct({ sku: 'matrix-addon', addonId: 'cp_matrix_addon' }));
     await post('/v1/products', newProduct({ sku: 'matrix-cs-cart', vendor: 'cs-cart' }));
     await post('/v1/products/matrix-addon/releases', { version: RELEASE, releasedAt: '2026-02-01T00:00:00Z' });
+    await t
+      .http()
+      .put(`/v1/products/matrix-addon/releases/${RELEASE}/package`)
+      .set('Authorization', admin)
+      .set('Content-Type', 'application/zip')
+      .send(EMPTY_ZIP)
+      .expect(201);
 
     const addon = { sku: 'matrix-addon' };
     const orderA = (
@@ -256,6 +275,8 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
       .expect(200);
 
     const [licenseA, toSuspendA, toRevokeA, pendingA] = orderA.licenses;
+    const download = (await post(`/v1/licenses/${licenseA.id}/downloads/${RELEASE}`, {}, auth['storefront A'], 200))
+      .body as { token: string };
     f = {
       licenseA,
       toSuspendA,
@@ -268,6 +289,7 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
       apiClientDKey: apiClientD.keys[0].id,
       webhookToDisable: toDisable.id,
       delivery: (deliveries.body as { items: { id: string }[] }).items[0].id,
+      downloadToken: download.token,
     };
   });
   afterAll(async () => {
@@ -296,6 +318,10 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
       [method.toLowerCase() as HttpMethod](url)
       .query(Object.fromEntries(Object.entries(values).filter(([name]) => queryNames.has(name))));
     if (principal !== 'none') request = request.set('Authorization', auth[principal]);
+    if (rule.raw !== undefined) {
+      const { type, body } = rule.raw();
+      return request.set('Content-Type', type).send(body);
+    }
     if (example.body === undefined) return request;
     if (example.body.type === 'form') request = request.type('form');
     if (example.body.type === 'csv') request = request.set('Content-Type', 'text/csv');
