@@ -6405,7 +6405,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReleasePackageResponseDto"];
                 };
             };
-            /** @description Problem with code VALIDATION_FAILED. */
+            /** @description Problem with code VALIDATION_FAILED or BAD_REQUEST. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6413,7 +6413,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "VALIDATION_FAILED";
+                        code: "VALIDATION_FAILED" | "BAD_REQUEST";
                     };
                 };
             };

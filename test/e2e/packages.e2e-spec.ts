@@ -149,6 +149,28 @@ async function packagesApp(engine: TestEngine) {
       })();
     });
 
+  /** A chunked PUT of a package whose client sends `pieces`, then drops the connection without ending the body. */
+  const abortedUpload = (path: string, pieces: Buffer[]): Promise<void> =>
+    new Promise((resolve) => {
+      const request = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        path,
+        headers: { authorization: admin, 'content-type': 'application/zip', 'transfer-encoding': 'chunked' },
+      });
+      request.on('error', () => undefined);
+      request.on('close', () => resolve());
+      void (async () => {
+        for (const piece of pieces) {
+          if (!request.write(piece)) await new Promise((drained) => request.once('drain', drained));
+        }
+        // Long enough for the server to be writing the pieces into the database.
+        await new Promise((settle) => setTimeout(settle, 200));
+        request.destroy();
+      })();
+    });
+
   return {
     t,
     admin,
@@ -165,6 +187,7 @@ async function packagesApp(engine: TestEngine) {
     buy,
     rawDownload,
     chunkedUpload,
+    abortedUpload,
   };
 }
 
@@ -291,6 +314,14 @@ describe('release packages: upload, replace, download with a token (e2e)', () =>
           const response = await a.chunkedUpload(packagePath('1.0.0'), pieces);
           expect(response).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', maxBytes: MAX_BYTES } });
         });
+      });
+
+      it('stores nothing when the client goes away in the middle of its body, and gives its connection back', async () => {
+        await nothingStored(async () => {
+          await a.abortedUpload(packagePath('1.0.0'), [packageOf(MiB), randomBytes(MiB)]);
+          expect(await eventually(async () => (await a.openTransactions()) === 0)).toBe(true);
+        });
+        await a.upload(packagePath('1.0.0'), kept).expect(200);
       });
 
       it('stores a chunked body within the limit', async () => {

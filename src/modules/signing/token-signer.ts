@@ -57,12 +57,13 @@ export class TokenSigner {
    */
   verify(token: string, audience: string, now: Date): TokenCheck {
     const invalid: TokenCheck = { valid: false, reason: 'invalid' };
-    const decoded = jwt.decode(token, { complete: true });
-    if (decoded === null || typeof decoded.payload === 'string') return invalid;
-    const key = typeof decoded.header.kid === 'string' ? this.publicKeys.get(decoded.header.kid) : undefined;
-    if (key === undefined) return invalid;
     let claims: string | jwt.JwtPayload;
     try {
+      const decoded = jwt.decode(token, { complete: true });
+      if (decoded === null || typeof decoded.payload === 'string') return invalid;
+      const kid = (decoded.header as { kid?: unknown } | null)?.kid;
+      const key = typeof kid === 'string' ? this.publicKeys.get(kid) : undefined;
+      if (key === undefined) return invalid;
       // Expiry is checked below, after the audience: an expired token of another audience is invalid, not expired.
       claims = jwt.verify(token, key, {
         algorithms: [TOKEN_ALGORITHM],

@@ -47,6 +47,7 @@ export class ReleasePackagesController {
   @ApiOkResponse({ type: ReleasePackageResponseDto, description: 'The package, stored in place of the one before.' })
   @ApiProblems(
     'VALIDATION_FAILED',
+    'BAD_REQUEST',
     'NOT_FOUND',
     'PAYLOAD_TOO_LARGE',
     'UNSUPPORTED_MEDIA_TYPE',
@@ -89,6 +90,11 @@ export class ReleasePackagesController {
       );
       response.status(created ? 201 : 200).json(ReleasePackageResponseDto.from(stored));
     } catch (error) {
+      if (request.destroyed && !(error instanceof DomainError)) {
+        // The client went away, or sent nothing for a minute, before the end of its body: nothing was stored. Its
+        // socket error is no database outage (which an ECONNRESET would otherwise be taken for).
+        throw new DomainError('BAD_REQUEST', 'The request body was cut off before its end; nothing was stored.');
+      }
       if (!request.complete) {
         // The refusal is answered before the body was read to its end: what is left is read and dropped, so that
         // the client, still sending, gets the answer; the connection is not reused after it.
