@@ -503,7 +503,7 @@ export interface paths {
         put?: never;
         /**
          * Get a download token for a release
-         * @description The storefront whose order the license belongs to (404 for any other), and staff, who may fetch a build for a customer. Answers a short-lived signed token for the file server, or 403 UPDATES_EXPIRED (the release came after the update subscription: the message says when it ended; renewing unlocks it), 409 LICENSE_NOT_ACTIVE (pending or suspended) or 409 LICENSE_REVOKED. An unknown version is 404.
+         * @description The storefront whose order the license belongs to (404 for any other), and staff, who may fetch a build for a customer. Answers a short-lived signed token, which downloads the package with GET /v1/downloads/{token}, or 403 UPDATES_EXPIRED (the release came after the update subscription: the message says when it ended; renewing unlocks it), 409 LICENSE_NOT_ACTIVE (pending or suspended) or 409 LICENSE_REVOKED. An unknown version is 404.
          */
         post: operations["DownloadsController_token"];
         delete?: never;
@@ -1288,7 +1288,7 @@ export interface components {
              * @description When the token stops being accepted.
              */
             expiresAt: string;
-            /** @description A short-lived ES256 JWT for the file server (`aud` licensor-download; `sub` the license id, `product` the sku, `version`, `exp`), signed with the key published at /.well-known/jwks.json. */
+            /** @description A short-lived ES256 JWT that downloads the package: GET /v1/downloads/{token} (`aud` licensor-download; `sub` the license id, `product` the sku, `version`, `exp`), signed with the key published at /.well-known/jwks.json. */
             token: string;
             /** @example 4.18.1 */
             version: string;
