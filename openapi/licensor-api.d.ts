@@ -316,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/downloads/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a release package with a download token
+         * @description Anyone who holds a download token (POST /v1/licenses/{id}/downloads/{version}): the token is the credential, so a storefront may hand this URL to its customer. The token must be signed by this service for downloads (403 DOWNLOAD_TOKEN_INVALID) and unexpired (403 DOWNLOAD_TOKEN_EXPIRED: get a new one); it may be used several times until then. The license is checked again: one revoked, suspended or no longer covering the release since the token was issued gets the refusal a new token would (409 LICENSE_REVOKED, 409 LICENSE_NOT_ACTIVE, 403 UPDATES_EXPIRED). A release without a package is 404 PACKAGE_NOT_UPLOADED. The package is streamed with its Content-Length and `Content-Disposition: attachment`; its md5 is in the release list (GET /v1/products/{sku}/releases). A failure after the first byte cuts the download short of its Content-Length.
+         */
+        get: operations["PackageDownloadsController_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/export": {
         parameters: {
             query?: never;
@@ -547,7 +567,7 @@ export interface paths {
         put?: never;
         /**
          * Get a download token for a release
-         * @description The storefront whose order the license belongs to (404 for any other), and staff, who may fetch a build for a customer. Answers a short-lived signed token for the file server, or 403 UPDATES_EXPIRED (the release came after the update subscription: the message says when it ended; renewing unlocks it), 409 LICENSE_NOT_ACTIVE (pending or suspended) or 409 LICENSE_REVOKED. An unknown version is 404.
+         * @description The storefront whose order the license belongs to (404 for any other), and staff, who may fetch a build for a customer. Answers a short-lived signed token, which downloads the package with GET /v1/downloads/{token}, or 403 UPDATES_EXPIRED (the release came after the update subscription: the message says when it ended; renewing unlocks it), 409 LICENSE_NOT_ACTIVE (pending or suspended) or 409 LICENSE_REVOKED. An unknown version is 404.
          */
         post: operations["DownloadsController_token"];
         delete?: never;
@@ -853,7 +873,7 @@ export interface paths {
         };
         /**
          * List releases
-         * @description Staff and storefronts. The releases of the product, oldest `releasedAt` first.
+         * @description Staff and storefronts. The releases of the product, oldest `releasedAt` first, each with its package (size, md5, file name) or `package: null` while none is uploaded.
          */
         get: operations["ReleasesController_list"];
         put?: never;
@@ -862,6 +882,26 @@ export interface paths {
          * @description Admins only. Records a version of the product; licenses whose updates run until `releasedAt` or later may download it, and every non-revoked license may download a security fix. Versions are unique per product.
          */
         post: operations["ReleasesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{sku}/releases/{version}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload the package of a release
+         * @description Admins only. The body is the package itself, its raw bytes (not a form): a zip archive (`Content-Type: application/zip`) or a gzip-compressed tarball (`application/gzip`; `application/x-gzip` and `application/x-zip-compressed` are taken too). It is streamed into the database, so every instance serves the same bytes, and answered with its size and md5. Uploading again replaces the package, atomically: a download under way finishes with the bytes it began with, and a failed upload leaves the package before it in place. 201 for the first package of the release, 200 for a replacement. At most `PACKAGE_MAX_BYTES` (100 MiB by default) bytes: 413 PAYLOAD_TOO_LARGE above, from Content-Length before anything is read or while a chunked body streams; any other Content-Type is 415; an empty body, or one that does not begin as its format does, is 422 PACKAGE_NOT_AN_ARCHIVE. Nothing is stored after a refusal. Licenses get the bytes through download tokens (GET /v1/downloads/{token}).
+         */
+        put: operations["ReleasePackagesController_upload"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1562,7 +1602,7 @@ export interface components {
              * @description When the token stops being accepted.
              */
             expiresAt: string;
-            /** @description A short-lived ES256 JWT for the file server (`aud` licensor-download; `sub` the license id, `product` the sku, `version`, `exp`), signed with the key published at /.well-known/jwks.json. */
+            /** @description A short-lived ES256 JWT that downloads the package: GET /v1/downloads/{token} (`aud` licensor-download; `sub` the license id, `product` the sku, `version`, `exp`), signed with the key published at /.well-known/jwks.json. */
             token: string;
             /** @example 4.18.1 */
             version: string;
@@ -2104,6 +2144,11 @@ export interface components {
              */
             line?: number;
             /**
+             * @description With PAYLOAD_TOO_LARGE for a release package: the most bytes a package may have.
+             * @example 104857600
+             */
+            maxBytes?: number;
+            /**
              * @description With AMOUNT_TOO_LARGE: the largest amount one payment may be, in minor units.
              * @example 100000000
              */
@@ -2137,12 +2182,12 @@ export interface components {
              */
             requestId?: string;
             /**
-             * @description With RATE_LIMITED, LOGIN_THROTTLED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.
+             * @description With RATE_LIMITED, LOGIN_THROTTLED, SERVICE_UNAVAILABLE and PACKAGE_TRANSFERS_BUSY: seconds to wait, also sent as Retry-After.
              * @example 12
              */
             retryAfterSeconds?: number;
             /**
-             * @description With SKU_TAKEN and RELEASE_VERSION_TAKEN: the product.
+             * @description With SKU_TAKEN, RELEASE_VERSION_TAKEN and PACKAGE_NOT_UPLOADED: the product.
              * @example cp-power-scroll-pagination
              */
             sku?: string;
@@ -2174,7 +2219,7 @@ export interface components {
              */
             vendor?: string;
             /**
-             * @description With RELEASE_VERSION_TAKEN: the version.
+             * @description With RELEASE_VERSION_TAKEN and PACKAGE_NOT_UPLOADED: the version.
              * @example 1.4.0
              */
             version?: string;
@@ -2287,6 +2332,34 @@ export interface components {
             /** @example 4.18.1 */
             version: string;
         };
+        ReleasePackageResponseDto: {
+            /**
+             * @description Served as this Content-Type.
+             * @example application/zip
+             * @enum {string}
+             */
+            contentType: "application/zip" | "application/gzip";
+            /**
+             * @description The name a download is saved under (Content-Disposition).
+             * @example cp_power_scroll_pagination-4.18.1.zip
+             */
+            fileName: string;
+            /**
+             * @description MD5 of the bytes, lower-case hex.
+             * @example 9e107d9d372bb6826bd81d3542a419d6
+             */
+            md5: string;
+            /**
+             * @description Size in bytes.
+             * @example 1843200
+             */
+            size: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:00:00.000Z
+             */
+            uploadedAt: string;
+        };
         ReleaseResponseDto: {
             /**
              * Format: date-time
@@ -2295,6 +2368,8 @@ export interface components {
             createdAt: string;
             /** @example Fixes infinite scroll on category pages. */
             notes: string | null;
+            /** @description The package licenses download (PUT /v1/products/{sku}/releases/{version}/package); null until one is uploaded. */
+            package: components["schemas"]["ReleasePackageResponseDto"] | null;
             /**
              * Format: date-time
              * @description Licenses whose updates run until this moment or later may download the release.
@@ -4069,6 +4144,84 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    PackageDownloadsController_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `token` of POST /v1/licenses/{id}/downloads/{version}, as it is (a JWT). */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package, streamed. */
+            200: {
+                headers: {
+                    /** @description `private, no-store`. */
+                    "Cache-Control"?: string;
+                    /** @description `attachment; filename="<fileName>"`, the file name of the release list. */
+                    "Content-Disposition"?: string;
+                    /** @description The size of the package in bytes. */
+                    "Content-Length"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": string;
+                    "application/zip": string;
+                };
+            };
+            /** @description Problem with code UPDATES_EXPIRED or DOWNLOAD_TOKEN_INVALID or DOWNLOAD_TOKEN_EXPIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UPDATES_EXPIRED" | "DOWNLOAD_TOKEN_INVALID" | "DOWNLOAD_TOKEN_EXPIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND or PACKAGE_NOT_UPLOADED. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND" | "PACKAGE_NOT_UPLOADED";
+                    };
+                };
+            };
+            /** @description Problem with code LICENSE_REVOKED or LICENSE_NOT_ACTIVE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "LICENSE_REVOKED" | "LICENSE_NOT_ACTIVE";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE or PACKAGE_TRANSFERS_BUSY. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE" | "PACKAGE_TRANSFERS_BUSY";
                     };
                 };
             };
@@ -7009,6 +7162,147 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
                         code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    ReleasePackagesController_upload: {
+        parameters: {
+            query?: {
+                /** @description The name downloads are saved under. Absent: the add-on id (else the SKU), the version and `.zip` or `.tgz`. */
+                fileName?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Product SKU. */
+                sku: string;
+                /** @description A version of the product. */
+                version: string;
+            };
+            cookie?: never;
+        };
+        /** @description The bytes of the package. */
+        requestBody: {
+            content: {
+                "application/gzip": string;
+                "application/x-gzip": string;
+                "application/x-zip-compressed": string;
+                "application/zip": string;
+            };
+        };
+        responses: {
+            /** @description The package, stored in place of the one before. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePackageResponseDto"];
+                };
+            };
+            /** @description The first package of the release, stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePackageResponseDto"];
+                };
+            };
+            /** @description Problem with code VALIDATION_FAILED or BAD_REQUEST. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description Problem with code UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Problem with code FORBIDDEN or PASSWORD_CHANGE_REQUIRED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Problem with code NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem with code PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Problem with code UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Problem with code PACKAGE_NOT_AN_ARCHIVE. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PACKAGE_NOT_AN_ARCHIVE";
+                    };
+                };
+            };
+            /** @description Problem with code SERVICE_UNAVAILABLE or PACKAGE_TRANSFERS_BUSY. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE" | "PACKAGE_TRANSFERS_BUSY";
                     };
                 };
             };

@@ -15,6 +15,7 @@ const PUBLIC_OPERATIONS = [
   'POST /v1/auth/login',
   'POST /v1/auth/token',
   'POST /v1/licenses/verify',
+  'GET /v1/downloads/{token}',
 ];
 /** Their errors are not problem documents, by their own protocols: RFC 6749 and the add-ons' XML. */
 const OWN_ERROR_FORMAT = ['POST /v1/auth/token', 'GET /index.php', 'POST /index.php'];

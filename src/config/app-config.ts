@@ -59,6 +59,8 @@ export interface AppConfig {
   installationReports: InstallationReportsConfig;
   /** The largest license file `POST /v1/imports` reads, in bytes (413 above). */
   importMaxBytes: number;
+  /** The largest release package `PUT /v1/products/{sku}/releases/{version}/package` stores, in bytes (413 above). */
+  packageMaxBytes: number;
 }
 
 /** One limit of failed logins: at most `limit` failures within the last `windowSeconds`. */

@@ -197,6 +197,14 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads the largest release package, 100 MiB by default', () => {
+    expect(parseConfig({}, '/').packageMaxBytes).toBe(104_857_600);
+    expect(parseConfig({ PACKAGE_MAX_BYTES: '2048' }, '/').packageMaxBytes).toBe(2048);
+    expect(problemsOf({ PACKAGE_MAX_BYTES: '100MB' })).toEqual([
+      'PACKAGE_MAX_BYTES must be a whole number from 1024 to 17179869184; it is "100MB".',
+    ]);
+  });
+
   it('reads the verification settings: token lifetime, earlier public keys and rate limits', () => {
     expect(parseConfig({}, '/').licenseTokens).toEqual({
       signingKeyPem: undefined,

@@ -251,6 +251,7 @@ export function parseConfig(
       unknownMaxRows: integer('INSTALLATION_REPORT_UNKNOWN_MAX_ROWS', 100_000, 1, 100_000_000),
     },
     importMaxBytes: integer('IMPORT_MAX_BYTES', 1024 ** 3, 1024, 64 * 1024 ** 3),
+    packageMaxBytes: integer('PACKAGE_MAX_BYTES', 100 * 1024 ** 2, 1024, 16 * 1024 ** 3),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return draft;

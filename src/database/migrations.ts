@@ -9,6 +9,7 @@ import { KeyLookupNotEmpty1764500600000 } from '../../migrations/1764500600000-K
 import { InstallationTelemetry1764500700000 } from '../../migrations/1764500700000-InstallationTelemetry';
 import { ImportedLicenses1764500900000 } from '../../migrations/1764500900000-ImportedLicenses';
 import { ApiClientKeys1764500800000 } from '../../migrations/1764500800000-ApiClientKeys';
+import { ReleasePackages1764501000000 } from '../../migrations/1764501000000-ReleasePackages';
 import { StaffAccounts1764501100000 } from '../../migrations/1764501100000-StaffAccounts';
 import { BusinessCalendar1764501200000 } from '../../migrations/1764501200000-BusinessCalendar';
 import { InstallationRetention1764501300000 } from '../../migrations/1764501300000-InstallationRetention';
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   InstallationTelemetry1764500700000,
   ApiClientKeys1764500800000,
   ImportedLicenses1764500900000,
+  ReleasePackages1764501000000,
   StaffAccounts1764501100000,
   BusinessCalendar1764501200000,
   InstallationRetention1764501300000,

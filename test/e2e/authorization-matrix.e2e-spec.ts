@@ -59,6 +59,8 @@ interface Fixtures {
   staffToReset: string;
   /** The current passwords of the staff and admin principals, which change their own. */
   passwords: Record<'staff' | 'admin', string>;
+  /** A download token of licenseA for RELEASE, whose package is uploaded. */
+  downloadToken: string;
 }
 
 interface Rule {
@@ -86,9 +88,13 @@ interface Rule {
    * change ends the sessions of the account, and answers a new token).
    */
   after?: (f: Fixtures, principal: PrincipalName, response: Response) => string | undefined;
+  /** A raw body (a package's bytes) and its Content-Type, for an operation whose body is not JSON, a form or CSV. */
+  raw?: () => { type: string; body: Buffer };
 }
 
 const RELEASE = '1.0.0';
+/** The smallest zip archive there is: an end-of-central-directory record. */
+const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 const BOUND_DOMAIN = 'shop.example.com';
 const CUSTOMER = 'buyer@shop.example';
 
@@ -162,6 +168,13 @@ const MATRIX = {
   'PATCH /v1/products/{sku}': { who: ADMIN },
   'POST /v1/products/{sku}/releases': { who: ADMIN },
   'GET /v1/products/{sku}/releases': { who: STOREFRONT_AND_STAFF },
+  'PUT /v1/products/{sku}/releases/{version}/package': {
+    who: ADMIN,
+    // The package was uploaded before: the admin's upload replaces it.
+    success: 200,
+    fill: () => ({ sku: 'matrix-addon', version: RELEASE }),
+    raw: () => ({ type: 'application/zip', body: EMPTY_ZIP }),
+  },
 
   // Orders and licenses. Each storefront places an order of its own: the same orderId from another is a conflict.
   'POST /v1/orders': {
@@ -214,6 +227,8 @@ const MATRIX = {
     fill: (f, principal) => ({ id: setOf(f, principal).main.id, version: RELEASE }),
     of: (f) => f.sets['storefront A'].main,
   },
+  // The token is the credential: whoever holds it gets the bytes, with or without other credentials.
+  'GET /v1/downloads/{token}': { who: ANYONE, fill: (f) => ({ token: f.downloadToken }) },
 
   // Staff work on licenses, each on a license of its own; keys are unique per vendor.
   'POST /v1/licenses/{id}/delivery': {
@@ -316,6 +331,13 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
     await post('/v1/products', newProduct({ sku: 'matrix-addon', addonId: 'cp_matrix_addon' }));
     await post('/v1/products', newProduct({ sku: 'matrix-cs-cart', vendor: 'cs-cart' }));
     await post('/v1/products/matrix-addon/releases', { version: RELEASE, releasedAt: '2026-02-01T00:00:00Z' });
+    await t
+      .http()
+      .put(`/v1/products/matrix-addon/releases/${RELEASE}/package`)
+      .set('Authorization', admin)
+      .set('Content-Type', 'application/zip')
+      .send(EMPTY_ZIP)
+      .expect(201);
 
     const addon = { sku: 'matrix-addon' };
     const boundDomains: Record<Actor, string> = {
@@ -374,8 +396,15 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
       toRevoke: byLine(`${index}-revoke`),
       pending: byLine(`${index}-pending`),
     });
+    const sets = Object.fromEntries(ACTORS.map((actor, index) => [actor, setAt(index, actor)])) as Record<
+      Actor,
+      LicenseSet
+    >;
+    const download = (
+      await post(`/v1/licenses/${sets['storefront A'].main.id}/downloads/${RELEASE}`, {}, auth['storefront A'], 200)
+    ).body as { token: string };
     f = {
-      sets: Object.fromEntries(ACTORS.map((actor, index) => [actor, setAt(index, actor)])) as Record<Actor, LicenseSet>,
+      sets,
       licenseB: orderB.licenses[0],
       orderA: orderA.orderId,
       apiClientC: apiClientC.id,
@@ -387,6 +416,7 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
       staffForRole: await newStaffUser('matrix-for-role@licensor.test', 'matrix-for-role-password'),
       staffToReset: await newStaffUser('matrix-to-reset@licensor.test', 'matrix-to-reset-password'),
       passwords: { staff: staff.password, admin: TEST_ADMIN.password },
+      downloadToken: download.token,
     };
   });
   afterAll(async () => {
@@ -438,6 +468,10 @@ describe('authorization matrix: every operation × every principal (e2e)', () =>
       [method.toLowerCase() as HttpMethod](url)
       .query(Object.fromEntries(Object.entries(values).filter(([name]) => queryNames.has(name))));
     if (principal !== 'none') request = request.set('Authorization', auth[principal]);
+    if (rule.raw !== undefined) {
+      const { type, body } = rule.raw();
+      return request.set('Content-Type', type).send(body);
+    }
     if (example.body === undefined) return request;
     if (example.body.type === 'form') request = request.type('form');
     if (example.body.type === 'csv') request = request.set('Content-Type', 'text/csv');

@@ -401,6 +401,7 @@ describe('Catalog (e2e)', () => {
         notes: 'Faster scrolling.',
         securityFix: true,
         createdAt: t.clock.now().toISOString(),
+        package: null,
       });
 
       const earlier = await t
@@ -415,6 +416,7 @@ describe('Catalog (e2e)', () => {
         notes: null,
         securityFix: false,
         createdAt: t.clock.now().toISOString(),
+        package: null,
       });
 
       for (const auth of [staff, storefront]) {

@@ -43,6 +43,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
       unknownMaxRows: 100_000,
     },
     importMaxBytes: 1024 ** 3,
+    packageMaxBytes: 100 * 1024 ** 2,
     ...overrides,
   };
 }

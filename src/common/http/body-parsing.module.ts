@@ -1,5 +1,5 @@
 import { IncomingMessage } from 'node:http';
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { json, urlencoded } from 'body-parser';
 import { DomainError, validationFailed } from '../errors/domain-error';
 import { exceedsDepth } from './json-depth';
@@ -15,8 +15,14 @@ export const MAX_BODY_DEPTH = 32;
  * only that encoding). Every other route takes JSON only.
  */
 export const FORM_ROUTES = ['index.php', 'v1/auth/token'];
-/** Routes that read their body themselves, as a stream: a license file to import may be gigabytes. */
-export const STREAMED_ROUTES = ['v1/imports'];
+/**
+ * Routes that read their body themselves, as a stream: a license file to import may be gigabytes, a release
+ * package is raw bytes (zip or tgz) of up to PACKAGE_MAX_BYTES.
+ */
+export const STREAMED_ROUTES: (string | { path: string; method: RequestMethod })[] = [
+  'v1/imports',
+  { path: 'v1/products/:sku/releases/:version/package', method: RequestMethod.PUT },
+];
 const ALL_ROUTES = '{*splat}';
 
 /**

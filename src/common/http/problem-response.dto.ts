@@ -76,7 +76,7 @@ export class ProblemResponseDto {
   @ApiPropertyOptional({
     type: 'integer',
     description:
-      'With RATE_LIMITED, LOGIN_THROTTLED and SERVICE_UNAVAILABLE: seconds to wait, also sent as Retry-After.',
+      'With RATE_LIMITED, LOGIN_THROTTLED, SERVICE_UNAVAILABLE and PACKAGE_TRANSFERS_BUSY: seconds to wait, also sent as Retry-After.',
     example: 12,
   })
   retryAfterSeconds?: number;
@@ -162,13 +162,23 @@ export class ProblemResponseDto {
   releasedAt?: string;
 
   @ApiPropertyOptional({
-    description: 'With SKU_TAKEN and RELEASE_VERSION_TAKEN: the product.',
+    description: 'With SKU_TAKEN, RELEASE_VERSION_TAKEN and PACKAGE_NOT_UPLOADED: the product.',
     example: 'cp-power-scroll-pagination',
   })
   sku?: string;
 
-  @ApiPropertyOptional({ description: 'With RELEASE_VERSION_TAKEN: the version.', example: '1.4.0' })
+  @ApiPropertyOptional({
+    description: 'With RELEASE_VERSION_TAKEN and PACKAGE_NOT_UPLOADED: the version.',
+    example: '1.4.0',
+  })
   version?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'With PAYLOAD_TOO_LARGE for a release package: the most bytes a package may have.',
+    example: 104857600,
+  })
+  maxBytes?: number;
 
   @ApiPropertyOptional({ description: 'With ADDON_ID_TAKEN: the add-on id.', example: 'cp_power_scroll_pagination' })
   addonId?: string;

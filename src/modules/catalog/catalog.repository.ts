@@ -90,4 +90,15 @@ export class CatalogRepository {
   findRelease(manager: EntityManager, productId: string, version: string): Promise<ReleaseEntity | null> {
     return manager.getRepository(ReleaseEntity).findOneBy({ productId, version });
   }
+
+  /** The release with this id and its product, in one query. */
+  findReleaseWithProduct(
+    manager: EntityManager,
+    releaseId: string,
+  ): Promise<(ReleaseEntity & { product: ProductEntity }) | null> {
+    return manager.getRepository(ReleaseEntity).findOne({
+      where: { id: releaseId },
+      relations: { product: true },
+    }) as Promise<(ReleaseEntity & { product: ProductEntity }) | null>;
+  }
 }

@@ -7,11 +7,15 @@ import { CatalogService } from './catalog.service';
 import { CreateReleaseDto } from './dto/create-release.dto';
 import { ProductSkuParamDto } from './dto/product-sku.param.dto';
 import { ReleaseResponseDto } from './dto/release.response.dto';
+import { ReleasePackages } from './packages/release-packages';
 
 @ApiTags('Catalog')
 @Controller('v1/products/:sku/releases')
 export class ReleasesController {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly packages: ReleasePackages,
+  ) {}
 
   @Post()
   @Allow('admin')
@@ -32,12 +36,15 @@ export class ReleasesController {
   @Allow('staff', 'storefront')
   @ApiOperation({
     summary: 'List releases',
-    description: 'Staff and storefronts. The releases of the product, oldest `releasedAt` first.',
+    description:
+      'Staff and storefronts. The releases of the product, oldest `releasedAt` first, each with its package (size, ' +
+      'md5, file name) or `package: null` while none is uploaded.',
   })
   @ApiOkResponse({ type: [ReleaseResponseDto] })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND')
   async list(@Param() params: ProductSkuParamDto): Promise<ReleaseResponseDto[]> {
     const releases = await this.catalog.listReleases(params.sku);
-    return releases.map((release) => ReleaseResponseDto.fromEntity(release));
+    const packages = await this.packages.findMany(releases.map((release) => release.id));
+    return releases.map((release) => ReleaseResponseDto.fromEntity(release, packages.get(release.id) ?? null));
   }
 }

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { LICENSE_STATUSES, LicenseStatus } from '../licenses/license.entity';
-import { DownloadableRelease, downloadVerdict, latestAllowedVersion } from './download.rules';
+import {
+  DownloadableRelease,
+  downloadGrantOf,
+  downloadTokenClaims,
+  downloadVerdict,
+  latestAllowedVersion,
+} from './download.rules';
 
 const at = (iso: string): Date => new Date(iso);
 const UNTIL = '2027-03-02T09:00:00.000Z';
@@ -101,5 +107,26 @@ describe('latestAllowedVersion', () => {
   it('is null when nothing is allowed', () => {
     expect(latestAllowedVersion([])).toBeNull();
     expect(latestAllowedVersion(withVerdicts([release('2026-01-01T00:00:00Z')], 'suspended'))).toBeNull();
+  });
+});
+
+describe('downloadGrantOf', () => {
+  const LICENSE = '3f1c2a4e-8b7d-4c61-9e2f-5a0b1c2d3e4f';
+
+  it('reads back what downloadTokenClaims writes', () => {
+    const grant = { licenseId: LICENSE, productSku: 'cp-scroll', version: '2.0.1+build.5' };
+    const claims = downloadTokenClaims(grant, at('2026-03-02T09:00:00Z'), 600);
+    expect(downloadGrantOf({ ...claims })).toEqual(grant);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['no license id', { product: 'cp-scroll', version: '1.0.0' }],
+    ['a license id that is no UUID', { sub: "1' OR '1'='1", product: 'cp-scroll', version: '1.0.0' }],
+    ['a product that is no text', { sub: LICENSE, product: 7, version: '1.0.0' }],
+    ['an empty product', { sub: LICENSE, product: '', version: '1.0.0' }],
+    ['no version', { sub: LICENSE, product: 'cp-scroll' }],
+    ['a version that is no text', { sub: LICENSE, product: 'cp-scroll', version: ['1.0.0'] }],
+  ])('grants nothing for claims with %s', (_case, claims) => {
+    expect(downloadGrantOf(claims)).toBeUndefined();
   });
 });

@@ -70,7 +70,10 @@ function day(date: Date): string {
 
 export const DOWNLOAD_TOKEN_AUDIENCE = 'licensor-download';
 
-/** What the file server checks before it serves a file: this license, this product, this version, until `exp`. */
+/**
+ * What a download token grants: this license, this product, this version, until `exp`. GET /v1/downloads/{token}
+ * checks it (and the license again) before it serves the package; an external file server may check it offline.
+ */
 export interface DownloadTokenClaims {
   iss: typeof TOKEN_ISSUER;
   aud: typeof DOWNLOAD_TOKEN_AUDIENCE;
@@ -98,4 +101,24 @@ export function downloadTokenClaims(
     iat,
     exp: iat + ttlSeconds,
   };
+}
+
+/** What a download token's holder may download. */
+export interface DownloadGrant {
+  licenseId: string;
+  productSku: string;
+  version: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The grant of a download token whose signature, audience and expiry were checked; undefined when its claims are not
+ * those {@link downloadTokenClaims} writes (a license id that is no UUID, a product or version that is no text).
+ */
+export function downloadGrantOf(claims: Record<string, unknown>): DownloadGrant | undefined {
+  const { sub, product, version } = claims;
+  if (typeof sub !== 'string' || !UUID.test(sub)) return undefined;
+  if (typeof product !== 'string' || product === '' || typeof version !== 'string' || version === '') return undefined;
+  return { licenseId: sub, productSku: product, version };
 }

@@ -35,7 +35,8 @@ export class DownloadsController {
     summary: 'Get a download token for a release',
     description:
       'The storefront whose order the license belongs to (404 for any other), and staff, who may fetch a build ' +
-      'for a customer. Answers a short-lived signed token for the file server, or 403 UPDATES_EXPIRED (the ' +
+      'for a customer. Answers a short-lived signed token, which downloads the package with ' +
+      'GET /v1/downloads/{token}, or 403 UPDATES_EXPIRED (the ' +
       'release came after the update subscription: the message says when it ended; renewing unlocks it), 409 ' +
       'LICENSE_NOT_ACTIVE (pending or suspended) or 409 LICENSE_REVOKED. An unknown version is 404.',
   })

@@ -10,6 +10,10 @@ export const SUBSCRIPTIONS_ERROR_STATUS = {
   AMOUNT_TOO_LARGE: 422,
   UPDATES_EXPIRED: 403,
   LICENSE_NOT_ACTIVE: 409,
+  /** A download token that is not one of ours for downloads: malformed, tampered, another key or audience. */
+  DOWNLOAD_TOKEN_INVALID: 403,
+  /** A good download token past its `exp`: ask for another. */
+  DOWNLOAD_TOKEN_EXPIRED: 403,
 } as const;
 
 export type SubscriptionsErrorCode = keyof typeof SUBSCRIPTIONS_ERROR_STATUS;

@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ReleasePackageResponseDto } from '../packages/dto/release-package.response.dto';
+import { ReleasePackage } from '../packages/release-packages';
 import { ReleaseEntity } from '../release.entity';
 
 /** A published version of a product. */
@@ -26,13 +28,22 @@ export class ReleaseResponseDto {
   @ApiProperty({ type: 'string', format: 'date-time', example: '2026-03-02T09:00:00.000Z' })
   createdAt: string;
 
-  static fromEntity(release: ReleaseEntity): ReleaseResponseDto {
+  @ApiProperty({
+    type: ReleasePackageResponseDto,
+    nullable: true,
+    description:
+      'The package licenses download (PUT /v1/products/{sku}/releases/{version}/package); null until one is uploaded.',
+  })
+  package: ReleasePackageResponseDto | null;
+
+  static fromEntity(release: ReleaseEntity, stored: ReleasePackage | null = null): ReleaseResponseDto {
     const dto = new ReleaseResponseDto();
     dto.version = release.version;
     dto.releasedAt = release.releasedAt.toISOString();
     dto.notes = release.notes;
     dto.securityFix = release.securityFix;
     dto.createdAt = release.createdAt.toISOString();
+    dto.package = stored === null ? null : ReleasePackageResponseDto.from(stored);
     return dto;
   }
 }

@@ -57,8 +57,9 @@ export class DownloadTokenResponseDto {
 
   @ApiProperty({
     description:
-      'A short-lived ES256 JWT for the file server (`aud` licensor-download; `sub` the license id, `product` the ' +
-      'sku, `version`, `exp`), signed with the key published at /.well-known/jwks.json.',
+      'A short-lived ES256 JWT that downloads the package: GET /v1/downloads/{token} (`aud` licensor-download; ' +
+      '`sub` the license id, `product` the sku, `version`, `exp`), signed with the key published at ' +
+      '/.well-known/jwks.json.',
   })
   token: string;
 
