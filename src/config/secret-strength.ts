@@ -1,6 +1,4 @@
-import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnEnglish from '@zxcvbn-ts/language-en';
+import { spawnSync } from 'node:child_process';
 
 /**
  * How guessable a configured secret is, estimated the way password crackers guess: zxcvbn-ts (the maintained
@@ -28,17 +26,46 @@ export const MIN_PASSWORD_GUESSES_LOG10 = 10;
 
 export const GENERATE_SECRET_HINT = 'generate one with: openssl rand -base64 48';
 
-let estimator: ZxcvbnFactory | undefined;
+/** What zxcvbn makes of a text: log10 of the guesses it needs, and the kinds of pattern it found. */
+interface Estimate {
+  guessesLog10: number;
+  patterns: string[];
+}
 
-/** Built on first use: its dictionaries take a moment to load, and only production needs them. */
-function zxcvbn(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({
-    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
-    graphs: zxcvbnCommon.adjacencyGraphs,
-    translations: zxcvbnEnglish.translations,
-    maxLength: JUDGED_SECRET_LENGTH,
+/**
+ * The estimator, run by a child process (its arguments: the resolved paths of zxcvbn-ts's core, common and English
+ * packages; its input: `{text, related}` as JSON; its output: an {@link Estimate} as JSON).
+ */
+const ESTIMATOR = `
+const [core, common, english] = process.argv.slice(1).map((path) => require(path));
+const { text, related } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+const result = new core.ZxcvbnFactory({
+  dictionary: { ...common.dictionary, ...english.dictionary },
+  graphs: common.adjacencyGraphs,
+  translations: english.translations,
+  maxLength: ${JUDGED_SECRET_LENGTH},
+}).check(text, related);
+process.stdout.write(JSON.stringify({
+  guessesLog10: result.guessesLog10,
+  patterns: result.sequence.map((match) => match.pattern),
+}));`;
+
+/**
+ * zxcvbn's estimate of `text`, made in a child process that exits when done: its dictionaries take some 90 MiB
+ * that V8 would otherwise keep for the life of the service, for a check made once at start-up. Throws when the
+ * estimate cannot be made.
+ */
+function estimate(text: string, related: string[] = []): Estimate {
+  const packages = ['@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-en'];
+  const child = spawnSync(process.execPath, ['-e', ESTIMATOR, ...packages.map((name) => require.resolve(name))], {
+    input: JSON.stringify({ text: text.slice(0, JUDGED_SECRET_LENGTH), related }),
+    encoding: 'utf8',
+    timeout: 60_000,
   });
-  return estimator;
+  if (child.status !== 0) {
+    throw new Error(`The strength of a secret could not be estimated: ${child.error?.message ?? child.stderr}`);
+  }
+  return JSON.parse(child.stdout) as Estimate;
 }
 
 const PATTERN_NAMES: Partial<Record<string, string>> = {
@@ -51,9 +78,9 @@ const PATTERN_NAMES: Partial<Record<string, string>> = {
 };
 
 /** The patterns zxcvbn found, as a list for a person ("repeated text and a year"). */
-function patternsOf(result: ZxcvbnResult): string {
+function patternsOf(result: Estimate): string {
   const names = [
-    ...new Set(result.sequence.map((match) => PATTERN_NAMES[match.pattern]).filter((name) => name !== undefined)),
+    ...new Set(result.patterns.map((pattern) => PATTERN_NAMES[pattern]).filter((name) => name !== undefined)),
   ];
   if (names.length === 0) return 'predictable patterns';
   return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
@@ -61,7 +88,7 @@ function patternsOf(result: ZxcvbnResult): string {
 
 /**
  * Why a key could be guessed, as the end of a sentence ("is guessable: it is made of repeated text"), or
- * undefined for a random-looking one. Pure; about half a second for a 64-character key.
+ * undefined for a random-looking one. About half a second for a 64-character key (a child process).
  */
 export function keyWeakness(secret: string): string | undefined {
   const characters = [...secret];
@@ -73,9 +100,8 @@ export function keyWeakness(secret: string): string | undefined {
       `(at least ${MIN_ALPHABET_BITS} are needed)`
     );
   }
-  const judged = secret.slice(0, JUDGED_SECRET_LENGTH);
-  const result = zxcvbn().check(judged);
-  if (result.guessesLog10 < MIN_UNPREDICTABLE_SHARE * judged.length) {
+  const result = estimate(secret);
+  if (result.guessesLog10 < MIN_UNPREDICTABLE_SHARE * Math.min(secret.length, JUDGED_SECRET_LENGTH)) {
     return `is guessable: it is made of ${patternsOf(result)}`;
   }
   return undefined;
@@ -86,7 +112,7 @@ export function keyWeakness(secret: string): string | undefined {
  * guesser would try first (the account's e-mail address and its parts).
  */
 export function passwordWeakness(password: string, related: string[] = []): string | undefined {
-  const result = zxcvbn().check(password.slice(0, JUDGED_SECRET_LENGTH), related);
+  const result = estimate(password, related);
   if (result.guessesLog10 >= MIN_PASSWORD_GUESSES_LOG10) return undefined;
   return `is guessable in about 10^${Math.floor(result.guessesLog10)} guesses: it is made of ${patternsOf(result)}`;
 }
