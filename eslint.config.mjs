@@ -22,6 +22,7 @@ const MODULE_ORDER = [
   'subscriptions',
   'transfer',
   'verification',
+  'addon-manager',
   'operations',
 ];
 const moduleZones = MODULE_ORDER.map((name, index) => ({

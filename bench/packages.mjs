@@ -1,9 +1,11 @@
-/* global process, console, setInterval, clearInterval, URL, Buffer */
+/* global process, console, setInterval, clearInterval, URL, URLSearchParams, Buffer, fetch */
 // The memory of release packages streamed in and out, by hand (`npm run build` first; not in CI): the built service
 // started as in production on a scratch database, a BENCH_PACKAGE_MIB package (default 50 MiB) uploaded with
-// PUT /v1/products/{sku}/releases/{version}/package and downloaded through GET /v1/downloads/{token}, while the
-// service's VmRSS is sampled; the md5 of the bytes served must be the one announced. Prints a Markdown report and
+// PUT /v1/products/{sku}/releases/{version}/package and downloaded through GET /v1/downloads/{token}, the add-on
+// manager's get_archive (POST /license_api.php, sent by test/php/addon-manager-client.php as a store sends it) and the
+// Upgrade Center's download (GET /addon_updates.php), while the service's VmRSS is sampled; the md5 of the bytes served must be the one announced. Prints a Markdown report and
 // writes it into bench/RESULTS.md between its `packages` markers; the database is dropped at the end.
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -24,6 +26,7 @@ import {
   seconds,
   serviceEnv,
   sleep,
+  ADDON_ID,
   SKU,
   startService,
 } from './service.mjs';
@@ -102,9 +105,47 @@ function upload(baseUrl, token, body, size) {
 
 /** Downloads with the token to nowhere, hashing the bytes: `{ bytes, md5, status, headers }`. */
 function download(baseUrl, token) {
+  return fetchHashed(new URL(`/v1/downloads/${token}`, baseUrl));
+}
+
+/** The storefront the bench license is bound to by its first check. */
+const STORE = 'bench-shop.example.com';
+
+/** The Upgrade Center as CS-Cart runs it for the license `key`: `check`, then `download` of the item, hashed. */
+async function upgradeCenterDownload(baseUrl, key) {
+  const query = {
+    addon_id: ADDON_ID,
+    addon_version: '0.9.0',
+    license_number: key,
+    product_version: '4.18.3',
+    product_edition: 'MULTIVENDOR',
+    main_domain: `https://${STORE}`,
+    domains: STORE,
+  };
+  const check = new URLSearchParams({ action: 'check', ...query });
+  const xml = await (await fetch(new URL(`/addon_updates.php?${check}`, baseUrl))).text();
+  const packageId = /<item id="([^"]+)">/.exec(xml)?.[1];
+  if (packageId === undefined) throw new Error(`The Upgrade Center offered no package: ${xml}`);
+  const download = new URLSearchParams({ action: 'download', ...query, package_id: packageId });
+  return fetchHashed(new URL(`/addon_updates.php?${download}`, baseUrl));
+}
+
+/** The manager's get_archive, as a store sends it (PHP): `{ http, size, md5 }` of the bytes it received. */
+function managerArchive(baseUrl, key) {
+  const params = JSON.stringify({ domains: STORE, product_id: SKU, license_key: key });
+  const script = path.join(ROOT, 'test', 'php', 'addon-manager-client.php');
+  return new Promise((resolve, reject) => {
+    execFile('php', [script, 'manager', baseUrl, 'get_archive', params], { maxBuffer: 1024 * 1024 }, (error, out) =>
+      error ? reject(error) : resolve(JSON.parse(out)),
+    );
+  });
+}
+
+/** GETs `url` to nowhere, hashing the bytes: `{ bytes, md5, status, headers }`. */
+function fetchHashed(url) {
   return new Promise((resolve, reject) => {
     http
-      .get(new URL(`/v1/downloads/${token}`, baseUrl), (response) => {
+      .get(url, (response) => {
         const hash = createHash('md5');
         let bytes = 0;
         const sink = new Writable({
@@ -205,6 +246,31 @@ async function main() {
       );
     }
 
+    const order2 = await api(service.baseUrl, 'POST', '/v1/orders', {
+      token: client.apiKey,
+      body: {
+        orderId: 'bench-packages-2',
+        customer: { email: 'buyer@shop.example' },
+        items: [{ lineId: '1', sku: SKU, domain: STORE }],
+      },
+    });
+    const key = order2.licenses[0].key;
+    const channels = [];
+    for (const [name, fetchPackage] of [
+      ['manager get_archive (POST /license_api.php)', () => managerArchive(service.baseUrl, key)],
+      ['Upgrade Center download (GET /addon_updates.php)', () => upgradeCenterDownload(service.baseUrl, key)],
+    ]) {
+      const sampling = sampleRss(service.pid);
+      const started = process.hrtime.bigint();
+      const got = await fetchPackage();
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const bytes = got.bytes ?? got.size;
+      if ((got.status ?? got.http) !== 200 || bytes !== PACKAGE_BYTES || got.md5 !== listed.package.md5) {
+        throw new Error(`${name} answered ${JSON.stringify(got)}; announced md5 ${listed.package.md5}.`);
+      }
+      channels.push({ name, ms, rss: sampling() });
+    }
+
     const mibPerSecond = (ms) => (PACKAGE_MIB / (ms / 1000)).toFixed(0);
     const within = (peak) => (peak - idleMiB <= TARGET_MIB ? 'yes' : '**no**');
     const report = [
@@ -220,8 +286,13 @@ async function main() {
         `${uploadRss.peak.toFixed(0)} | ${(uploadRss.peak - idleMiB).toFixed(0)} | ${within(uploadRss.peak)} |`,
       `| download (GET /v1/downloads/{token}) | ${seconds(downloadMs)} | ${mibPerSecond(downloadMs)} | ` +
         `${downloadRss.peak.toFixed(0)} | ${(downloadRss.peak - idleMiB).toFixed(0)} | ${within(downloadRss.peak)} |`,
+      ...channels.map(
+        ({ name, ms, rss }) =>
+          `| ${name} | ${seconds(ms)} | ${mibPerSecond(ms)} | ${rss.peak.toFixed(0)} | ` +
+          `${(rss.peak - idleMiB).toFixed(0)} | ${within(rss.peak)} |`,
+      ),
       '',
-      `md5 sent = announced (upload answer and release list) = served: \`${served.md5}\`, ` +
+      `md5 sent = announced (upload answer and release list) = served by all three: \`${served.md5}\`, ` +
         `${served.bytes.toLocaleString('en')} bytes.`,
     ].join('\n');
     console.log(report);

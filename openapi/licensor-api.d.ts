@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/addon_updates.php": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CS-Cart's Upgrade Center (addon_updates.php)
+         * @description Anyone: what CS-Cart’s Upgrade Center calls for an add-on, at the path it calls. The license number and the domains are checked as `POST /v1/licenses/verify` checks them (same rate limits, a first activation binds). `check` answers XML with the newest package the license may take over `addon_version` (released while its update subscription ran, or a security fix), or an empty `<packages/>`. `download` streams the package `package_id` after the same decision; refused 403, unknown 404. A malformed query is 400.
+         */
+        get: operations["UpgradeCenterController_handle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -62,6 +82,26 @@ export interface paths {
          * @description Anyone: the protocol of the CS-Cart add-ons already installed in stores, at the path they call. `dispatch` is in the query, `request` in an `application/x-www-form-urlencoded` body. 200 (429 when rate-limited) with an XML answer whose `<status>` is `TRUE` when `<code>` is `VALID` (the add-on matches `/\<status\>(.*)\<\/status\>/u` and disables itself on anything but `TRUE`). Fails open: when the license database cannot be reached, the answer is `TRUE` with `SERVICE_UNAVAILABLE` (the license was not checked), so that an outage of the service does not switch off installed add-ons; an unknown, revoked or mismatched key gets `FALSE` again as soon as the database answers. Every storefront host sent must be bound to the license, a development host, or fit into a free slot (first activation binds them, all or none). A malformed request or an unknown `dispatch` is `FALSE` with `BAD_REQUEST`. Each call updates the installation report of the license. Rate-limited with POST /v1/licenses/verify: 429 with `Retry-After` and a `FALSE`/`RATE_LIMITED` answer.
          */
         post: operations["LegacyController_checkByPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/license_api.php": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The current add-ons' manager (license_api.php)
+         * @description Anyone: the protocol of the `cp_addons_manager` add-on, at the path it calls. One `multipart/form-data` field `zdata`: `base64(mac ‖ ciphertext ‖ iv)`, AES-128-CFB and HMAC-SHA256 under the constant key every copy of the manager holds, around a PHP-serialized array (`action`, `params`, …; arrays, strings, numbers, booleans and null only). Actions: `get_statistics` (which add-ons to switch off — those whose key is unknown, revoked, suspended, of another product, or whose storefronts are not covered — which to warn about, which may update), `get_list` (the licenses bound to the store’s domains), `get_all` (the catalog), `get_release_history`, `get_archive` (the package bytes of the newest release the license may take, or 403 with an empty body). Every add-on is decided as `POST /v1/licenses/verify` decides, with the same rate limits. Errors are `{"code", "error"}`: 400 `BAD_REQUEST` or `UNKNOWN_ACTION`, 429 `RATE_LIMITED` with `Retry-After`, 503 `SERVICE_UNAVAILABLE`.
+         */
+        post: operations["LicenseApiController_handle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1725,7 +1765,7 @@ export interface components {
             /** @example 42 */
             callCount: number;
             /** @enum {string} */
-            channel: "api" | "legacy";
+            channel: "api" | "legacy" | "manager" | "upgrade_center";
             /**
              * @description The address the last check came from.
              * @example 203.0.113.7
@@ -2919,6 +2959,92 @@ export interface operations {
             };
         };
     };
+    UpgradeCenterController_handle: {
+        parameters: {
+            query: {
+                /** @description `download`: the item id of `check`. */
+                package_id?: string;
+                lang_code?: string;
+                product_build?: string;
+                product_edition?: string;
+                product_version?: string;
+                main_domain?: string;
+                domains?: string;
+                license_number?: string;
+                addon_version?: string;
+                addon_id: string;
+                action: "check" | "download";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `check`: the packages; `download`: the package bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": string;
+                    "application/zip": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <x><packages><item id="6d0f3c1e-2a4b-4c5d-8e9f-0a1b2c3d4e5f"><file md5="9e107d9d372bb6826bd81d3542a419d6">cp_power_scroll_pagination-2.1.0.zip</file><name>Power Scroll Pagination</name><description>Faster loading of long category pages.</description><from_version>2.0.3</from_version><to_version>2.1.0</to_version><timestamp>1767261600</timestamp><size>482133</size></item></packages></x>
+                     */
+                    "text/xml": string;
+                };
+            };
+            /** @description A malformed query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `download` refused to this license. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `download` of a package this add-on does not have. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Too many checks from this address or for this key. */
+            429: {
+                headers: {
+                    /** @description Seconds until the next window opens. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The license database cannot be reached. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
     HealthController_check: {
         parameters: {
             query?: never;
@@ -3149,6 +3275,129 @@ export interface operations {
                      *     <response><status>FALSE</status><code>RATE_LIMITED</code><message>Too many license checks; try again later</message></response>
                      */
                     "text/xml": string;
+                };
+            };
+        };
+    };
+    LicenseApiController_handle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * @description The envelope; its action is one of get_statistics, get_list, get_all, get_release_history, get_archive.
+                     * @example vCNDVyFgWHKBmYZbGIrJrQEK87Dfh3iqRuwWKGuJsse15nTap1SP69TSmFCRR+tB1srLbAVWiyRn3qkqdkKTDZg/6NfPWS6aKxp9g1473FqV3hJH5EsileUxUKsA23b9GTw/R4XhuzKDNWOmdYQZ2GndatInKJ84nWgTwGVu5pVcd8oF9amf60I/HdQJwnxTYjnBuZ5a/TchYdLiliz1DWQbChuecrE1RuF15ohFGeEiWY8A4DmasWB47PDRKtjkT/JFaNv9SDIaZtMddhBtY2Fxt/7cB9akV9zm/yiUUJmgSfiYs5nxS/np3S5V1T3rOnWxUFRoNEThVSBfKPLYlxU+kZzTKt8kgUYkI3Vec9rR6uwcSYUPbBOlPaPl7pRzBayIztL8Ggfd5I4jvlRNtnoGRVbMVLoCSsQs2DSHvHrMkTcTLY7oRrb+XhfyQdLaG/1HsDZsDzcxgAkmO1+gjhuM+FMIKiq0ZxL3ZMzH7IHiitqLCv6alnZwva150FHWWuM7xY4F6vHw++phVf+tqotN/KUAPXqb/9oJYLotTgY8TZHMnLbn6lWrfXtXBxs9JYdDKZo+Cjj2HXs5g57S6pLJgAGFlW6t5K1qApUTNMaRKxJSvDU27pbqamthqwm0dZ0lHKTQJpVcP9OU6Xp7r1Aj5xb6zC9WK4kpBUfySpf00f1fBwcHBwcHBwcHBwcHBwcHBw==
+                     */
+                    zdata: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The action’s data as `{"data": …}`, or the package bytes for `get_archive`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": string;
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "addons_to_disable": {},
+                     *         "addons_to_upgrade": [],
+                     *         "domains_mismatch": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data?: Record<string, never>;
+                    };
+                    "application/zip": string;
+                };
+            };
+            /** @description Not an envelope the manager makes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BAD_REQUEST",
+                     *       "error": "Text the manager shows to the store’s admin."
+                     *     }
+                     */
+                    "application/json": {
+                        code: string;
+                        error: string;
+                    };
+                };
+            };
+            /** @description `get_archive` refused: the license may not take any package. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `get_release_history` of an unknown package: `{"error": {"code", "desc"}}`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "desc": "No such package."
+                     *       }
+                     *     }
+                     */
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Too many checks from this address or for a key. */
+            429: {
+                headers: {
+                    /** @description Seconds until the next window opens. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "RATE_LIMITED",
+                     *       "error": "Text the manager shows to the store’s admin."
+                     *     }
+                     */
+                    "application/json": {
+                        code: string;
+                        error: string;
+                    };
+                };
+            };
+            /** @description The license database cannot be reached: nothing was decided. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "error": "Text the manager shows to the store’s admin."
+                     *     }
+                     */
+                    "application/json": {
+                        code: string;
+                        error: string;
+                    };
                 };
             };
         };

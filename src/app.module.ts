@@ -12,6 +12,7 @@ import { ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import type { EmbeddedEngineStatus } from './database/embedded/embedded-postgres';
 import { EmbeddedEngineModule } from './database/embedded/embedded-engine.module';
+import { AddonManagerModule } from './modules/addon-manager/addon-manager.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CalendarModule } from './modules/calendar/calendar.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
@@ -52,6 +53,7 @@ export class AppModule {
         SubscriptionsModule,
         WebhooksModule,
         VerificationModule,
+        AddonManagerModule,
         OperationsModule,
       ],
     };

@@ -27,6 +27,10 @@ const API_TAGS: [name: string, description: string][] = [
   ['Downloads', 'Which releases a license may download, and short-lived download tokens.'],
   ['Verification', 'License checks by add-ons (public, rate-limited), signed answers and their public keys.'],
   ['Legacy add-on protocol', 'The license check that add-ons already in the field speak (index.php).'],
+  [
+    'Add-on manager and Upgrade Center',
+    "The current add-ons' channels: their manager (license_api.php) and CS-Cart's Upgrade Center (addon_updates.php).",
+  ],
   ['Catalog', 'Vendors, products and their releases; admins write.'],
   [
     'Import and export',

@@ -13,6 +13,7 @@ import { ReleasePackages1764501000000 } from '../../migrations/1764501000000-Rel
 import { StaffAccounts1764501100000 } from '../../migrations/1764501100000-StaffAccounts';
 import { BusinessCalendar1764501200000 } from '../../migrations/1764501200000-BusinessCalendar';
 import { InstallationRetention1764501300000 } from '../../migrations/1764501300000-InstallationRetention';
+import { ManagerChannels1764501400000 } from '../../migrations/1764501400000-ManagerChannels';
 
 /** Every migration, oldest first. A new file in migrations/ is added here too. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   StaffAccounts1764501100000,
   BusinessCalendar1764501200000,
   InstallationRetention1764501300000,
+  ManagerChannels1764501400000,
 ];

@@ -1,6 +1,6 @@
 import type { OpenAPIObject, OperationObject, SchemaObject } from '@nestjs/swagger';
 import { createTestApp, TestApp } from '../support/test-app';
-import { exampleRequest } from '../support/openapi-operations';
+import { exampleRequest, sendExampleBody } from '../support/openapi-operations';
 
 /**
  * The request examples of the OpenAPI document run as they are, one after the other, as a staff user who
@@ -42,8 +42,8 @@ describe('the request examples of the OpenAPI document (e2e)', () => {
       [method as 'get' | 'post' | 'put' | 'patch' | 'delete'](url)
       .query(query)
       .set('Authorization', auth);
-    const body = exampleRequest(document, operation).body?.value;
-    const response = await (body === undefined ? call : call.send(body as object));
+    const body = exampleRequest(document, operation).body;
+    const response = await (body === undefined ? call : sendExampleBody(call, body.type, body.value));
     if (response.status !== status) {
       throw new Error(`${method} ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
     }
@@ -71,6 +71,17 @@ describe('the request examples of the OpenAPI document (e2e)', () => {
     await run('post', '/v1/licenses/{id}/suspend', admin, 200, { id });
     await run('post', '/v1/licenses/{id}/reinstate', admin, 200, { id });
     await run('post', '/v1/licenses/{id}/revoke', admin, 200, { id });
+  });
+
+  it('ask as the current add-ons do: the manager for the catalog, the Upgrade Center for an update', async () => {
+    // The product of the first example is an add-on: the catalog lists it.
+    const catalog = await run('post', '/license_api.php', '', 200);
+    expect(catalog.body.data.addons).toEqual(
+      expect.arrayContaining([expect.objectContaining({ addon_name: 'cp_power_scroll_pagination' })]),
+    );
+    // The example's license number is no license: nothing to take.
+    const updates = await run('get', '/addon_updates.php', '', 200);
+    expect(updates.text).toContain('<packages/>');
   });
 
   it('set a business-calendar day, list the days and the changes, and remove the day', async () => {

@@ -1,4 +1,5 @@
 import type { OpenAPIObject, OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import type { Test } from 'supertest';
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -26,7 +27,7 @@ export function documentedOperations(document: OpenAPIObject): DocumentedOperati
 export interface ExampleRequest {
   /** Path and query parameters that carry an example. */
   parameters: Record<string, string>;
-  body?: { type: 'json' | 'form' | 'csv'; value: unknown };
+  body?: { type: 'json' | 'form' | 'csv' | 'multipart'; value: unknown };
 }
 
 /**
@@ -50,6 +51,7 @@ export function exampleRequest(document: OpenAPIObject, operation: OperationObje
     ['application/json', 'json'],
     ['application/x-www-form-urlencoded', 'form'],
     ['text/csv', 'csv'],
+    ['multipart/form-data', 'multipart'],
   ] as const) {
     const media = content?.[mediaType];
     if (media === undefined) continue;
@@ -80,4 +82,25 @@ function fromSchema(document: OpenAPIObject, schema: Schema | undefined): unknow
     );
   }
   return own.default ?? own.enum?.[0];
+}
+
+/** Sends `value` as the body of `request` in the encoding of an example body of `type`. */
+export function sendExampleBody(
+  request: Test,
+  type: NonNullable<ExampleRequest['body']>['type'],
+  value: unknown,
+): Test {
+  switch (type) {
+    case 'form':
+      return request.type('form').send(value as object);
+    case 'csv':
+      return request.set('Content-Type', 'text/csv').send(value as string);
+    case 'multipart':
+      return Object.entries(value as Record<string, unknown>).reduce(
+        (multipart, [name, field]) => multipart.field(name, String(field)),
+        request,
+      );
+    case 'json':
+      return request.send(value as object);
+  }
 }

@@ -18,15 +18,15 @@ export function httpBuildQuery(fields: Record<string, string>): string {
 export const PHP_DIR = path.join(__dirname, '..', 'php');
 
 /**
- * Whether a `php` command with the extensions the scripts in test/php use runs here: openssl and json, and curl
- * (legacy-client.php's `curl` transport, the one Tygh\Http uses in most stores). The tests that need one skip
+ * Whether a `php` command with the extensions the scripts in test/php use runs here: openssl and json, curl
+ * (legacy-client.php's `curl` transport, the one Tygh\Http uses in most stores) and simplexml (the Upgrade Center's XML). The tests that need one skip
  * without it, or fail under CI.
  */
 export function phpAvailable(): boolean {
   try {
     execFileSync('php', [
       '-r',
-      'exit(extension_loaded("openssl") && extension_loaded("curl") && function_exists("json_encode") ? 0 : 1);',
+      'exit(extension_loaded("openssl") && extension_loaded("curl") && extension_loaded("simplexml") && function_exists("json_encode") ? 0 : 1);',
     ]);
     return true;
   } catch {
@@ -34,7 +34,7 @@ export function phpAvailable(): boolean {
   }
 }
 
-const PHP_INSTALL = 'apt-get install php-cli php-curl';
+const PHP_INSTALL = 'apt-get install php-cli php-curl php-xml';
 
 /**
  * `describe` for tests that run PHP: without `php` (or its curl extension), a failing test under CI (`CI` set)

@@ -17,11 +17,12 @@ export const MAX_BODY_DEPTH = 32;
 export const FORM_ROUTES = ['index.php', 'v1/auth/token'];
 /**
  * Routes that read their body themselves, as a stream: a license file to import may be gigabytes, a release
- * package is raw bytes (zip or tgz) of up to PACKAGE_MAX_BYTES.
+ * package is raw bytes (zip or tgz) of up to PACKAGE_MAX_BYTES, the add-on manager posts multipart forms.
  */
 export const STREAMED_ROUTES: (string | { path: string; method: RequestMethod })[] = [
   'v1/imports',
   { path: 'v1/products/:sku/releases/:version/package', method: RequestMethod.PUT },
+  'license_api.php',
 ];
 const ALL_ROUTES = '{*splat}';
 

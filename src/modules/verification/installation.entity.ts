@@ -2,7 +2,8 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { LicenseEntity } from '../licenses/license.entity';
 import type { VerificationCode } from './verification.rules';
 
-export const VERIFICATION_CHANNELS = ['api', 'legacy'] as const;
+/** Who checked: the verify API, the legacy add-ons, the current add-ons' manager, CS-Cart's Upgrade Center. */
+export const VERIFICATION_CHANNELS = ['api', 'legacy', 'manager', 'upgrade_center'] as const;
 export type VerificationChannel = (typeof VERIFICATION_CHANNELS)[number];
 
 /**
@@ -24,7 +25,7 @@ export type VerificationChannel = (typeof VERIFICATION_CHANNELS)[number];
   where: '"public_host" AND "license_id" IS NOT NULL',
 })
 @Index('ix_installations_unknown_last_seen_at', ['lastSeenAt'], { where: '"license_id" IS NULL' })
-@Check('ck_installations_channel', `"channel" IN ('api', 'legacy')`)
+@Check('ck_installations_channel', `"channel" IN ('api', 'legacy', 'manager', 'upgrade_center')`)
 @Check('ck_installations_call_count', `"call_count" >= 1`)
 export class InstallationEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_installations' })

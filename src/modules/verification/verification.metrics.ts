@@ -36,7 +36,7 @@ export class VerificationMetrics {
       help:
         'License verifications answered, by code (VALID, NOT_FOUND, …; for legacy checks also BAD_REQUEST, ' +
         'RATE_LIMITED, and SERVICE_UNAVAILABLE: answered TRUE unchecked while the database was unreachable) and ' +
-        'channel (api, legacy).',
+        'channel (api, legacy, manager, upgrade_center).',
       labelNames: ['code', 'channel'],
     });
   }

@@ -35,7 +35,7 @@ import { VerificationService } from './verification.service';
     InstallationPruneJob,
     BackgroundWrites,
   ],
-  exports: [VerificationService, VerificationRateLimiter, BackgroundWrites],
+  exports: [VerificationService, VerificationRateLimiter, VerificationMetrics, BackgroundWrites],
 })
 export class VerificationModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

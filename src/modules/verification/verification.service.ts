@@ -37,7 +37,7 @@ export interface VerificationRequest {
   licenseKey: string;
   /** As sent: the API sends one storefront without aliases, the legacy protocol one per company. */
   storefronts: SentStorefront[];
-  /** The product's sku or its CS-Cart addonId. */
+  /** The product's sku or its CS-Cart addonId; the add-ons' own channels (all but the API) name the addonId only. */
   product: string;
   version?: string;
   platformVersion?: string;
@@ -117,7 +117,7 @@ export class VerificationService {
     const input = (candidates: LicenseFacts[]): VerificationInput => ({
       candidates,
       product: request.product,
-      productIs: request.channel === 'legacy' ? 'addonId' : 'sku or addonId',
+      productIs: request.channel === 'api' ? 'sku or addonId' : 'addonId',
       storefronts,
       versionAsked: version !== null,
     });

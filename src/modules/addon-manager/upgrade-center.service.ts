@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
+import { TransactionRunner } from '../../common/database/transaction-runner';
+import { downloadVerdict } from '../subscriptions/download.rules';
+import { VerificationResult, VerificationService } from '../verification/verification.service';
+import { AddonManagerRepository, ProductRelease } from './addon-manager.repository';
+import { compareVersions, newestTakeable, storeStorefronts, takesUpdates, unixSeconds } from './addon-manager.rules';
+import { UpgradeCenterRequest } from './upgrade-center-request';
+import { UpgradePackage } from './upgrade-center.xml';
+
+export type PackageDownloadDecision =
+  { allowed: true; release: ProductRelease } | { allowed: false; status: 403 | 404; reason: string };
+
+/**
+ * CS-Cart's Upgrade Center (`addon_updates.php`): the license number and the domains of the query are checked
+ * as a verification (channel `upgrade_center`: same codes, rate limits and installation reports), and only a
+ * license that is the customer's (VALID, or VERSION_NOT_COVERED: it runs a version past its subscription) is
+ * offered or served the newest release its subscription covers, or a security fix.
+ */
+@Injectable()
+export class UpgradeCenterService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly repository: AddonManagerRepository,
+    private readonly verification: VerificationService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The package to offer over the installed version, if any. */
+  async check(request: UpgradeCenterRequest, clientIp: string): Promise<UpgradePackage[]> {
+    const result = await this.verify(request, clientIp);
+    if (!takesUpdates(result.code) || result.license === undefined) return [];
+    const license = { status: result.license.status, updatesUntil: new Date(result.license.updatesUntil) };
+    const { product, releases } = await this.transactions.run(async (manager) => {
+      const [product] = await this.repository.productsByAddonIds(manager, [request.addonId]);
+      return { product, releases: await this.repository.releasesOf(manager, [product.id]) };
+    });
+    const newest = newestTakeable(releases, license, this.clock.now());
+    if (newest?.package == null) return [];
+    const installed = request.addonVersion;
+    if (installed !== undefined && installed !== '' && compareVersions(newest.version, installed) <= 0) return [];
+    return [
+      {
+        id: newest.id,
+        fileName: newest.package.fileName,
+        md5: newest.package.md5,
+        size: newest.package.size,
+        name: product.name,
+        description: newest.notes?.trim() || `${product.name} ${newest.version}`,
+        fromVersion: installed || '0',
+        toVersion: newest.version,
+        timestamp: unixSeconds(newest.releasedAt),
+      },
+    ];
+  }
+
+  /** Whether the release `packageId` of the add-on may be downloaded with the license of the query. */
+  async download(request: UpgradeCenterRequest, clientIp: string): Promise<PackageDownloadDecision> {
+    const result = await this.verify(request, clientIp);
+    if (!takesUpdates(result.code) || result.license === undefined) {
+      return { allowed: false, status: 403, reason: `The license check answered ${result.code}.` };
+    }
+    const release = await this.transactions.run(async (manager) => {
+      const [product] = await this.repository.productsByAddonIds(manager, [request.addonId]);
+      const release = await this.repository.releaseById(manager, request.packageId ?? '');
+      return release !== null && release.productId === product.id ? release : null;
+    });
+    if (release?.package == null) return { allowed: false, status: 404, reason: 'No such package of this add-on.' };
+    const license = { status: result.license.status, updatesUntil: new Date(result.license.updatesUntil) };
+    const verdict = downloadVerdict(license, release, this.clock.now());
+    return verdict.allowed ? { allowed: true, release } : { allowed: false, status: 403, reason: verdict.detail };
+  }
+
+  private async verify(
+    request: UpgradeCenterRequest,
+    clientIp: string,
+  ): Promise<Pick<VerificationResult, 'code' | 'license'>> {
+    const check = {
+      storefronts: storeStorefronts(request),
+      product: request.addonId,
+      version: request.addonVersion || undefined,
+      platformVersion: request.platformVersion,
+      edition: request.edition,
+      clientIp,
+      channel: 'upgrade_center' as const,
+      telemetry: { language: request.language, productBuild: request.build, storeHost: request.mainDomain },
+    };
+    if (request.licenseNumber === '') {
+      this.verification.recordKeylessReport(check);
+      return { code: 'NOT_FOUND' };
+    }
+    return this.verification.verify({ ...check, licenseKey: request.licenseNumber });
+  }
+}
