@@ -16,9 +16,20 @@ const PUBLIC_OPERATIONS = [
   'POST /v1/auth/token',
   'POST /v1/licenses/verify',
   'GET /v1/downloads/{token}',
+  'POST /license_api.php',
+  'GET /addon_updates.php',
 ];
-/** Their errors are not problem documents, by their own protocols: RFC 6749 and the add-ons' XML. */
-const OWN_ERROR_FORMAT = ['POST /v1/auth/token', 'GET /index.php', 'POST /index.php'];
+/**
+ * Their errors are not problem documents, by their own protocols: RFC 6749, the legacy add-ons' XML, the add-on
+ * manager's `{code, error}` and the Upgrade Center's text.
+ */
+const OWN_ERROR_FORMAT = [
+  'POST /v1/auth/token',
+  'GET /index.php',
+  'POST /index.php',
+  'POST /license_api.php',
+  'GET /addon_updates.php',
+];
 const PROBLEM_SCHEMA = '#/components/schemas/ProblemResponseDto';
 const WHO = /^(Anyone|Admins|Staff|Storefronts|The storefront)\b/;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;

@@ -2,6 +2,7 @@ import { Response } from 'supertest';
 import { normalizeLicenseKey } from '../../src/modules/licenses/license-key';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase, TEST_SERVER_URL } from '../support/database';
 import { newProduct } from '../support/factories';
+import { managerPlaintext, postManager, sealEnvelope } from '../support/addon-manager';
 import { buyLicense } from '../support/orders';
 import { httpBuildQuery, phpUrlEncode } from '../support/php';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -170,6 +171,28 @@ describe('a database outage under a running service (e2e)', () => {
     const warnings = logs.entries().filter((entry) => entry.context === 'LegacyController');
     expect(warnings).toHaveLength(3);
     expect(warnings.every((entry) => entry.level === WARN && /TRUE unchecked/.test(entry.msg))).toBe(true);
+
+    // The add-on manager is told the service is unavailable (it shows the message and switches nothing off); the
+    // Upgrade Center gets a 503 and tries again later.
+    const statistics = await postManager(
+      app().http(),
+      sealEnvelope(
+        managerPlaintext({
+          action: 'get_statistics',
+          params: { addons: { [ADDON]: { addon: ADDON, status: 'A', licensekey: license.key } } },
+        }),
+      ),
+    );
+    expect([statistics.status, statistics.headers['retry-after'], statistics.body]).toEqual([
+      503,
+      '60',
+      { code: 'SERVICE_UNAVAILABLE', error: expect.any(String) },
+    ]);
+    const updates = await app()
+      .http()
+      .get('/addon_updates.php')
+      .query({ action: 'check', addon_id: ADDON, license_number: license.key, domains: DOMAIN });
+    expect([updates.status, updates.headers['retry-after']]).toEqual([503, '60']);
 
     const health = await app().http().get('/health');
     expect([health.status, health.body.status]).toEqual([503, 'error']);
