@@ -4426,6 +4426,18 @@ export interface operations {
                     "application/zip": string;
                 };
             };
+            /** @description Problem with code VALIDATION_FAILED. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
+                };
+            };
             /** @description Problem with code UPDATES_EXPIRED or DOWNLOAD_TOKEN_INVALID or DOWNLOAD_TOKEN_EXPIRED. */
             403: {
                 headers: {

@@ -52,6 +52,7 @@ export class PackageDownloadsController {
     content: Object.fromEntries(PACKAGE_MEDIA_TYPES.map((mediaType) => [mediaType, BINARY])),
   })
   @ApiProblems(
+    'VALIDATION_FAILED',
     'DOWNLOAD_TOKEN_INVALID',
     'DOWNLOAD_TOKEN_EXPIRED',
     'UPDATES_EXPIRED',

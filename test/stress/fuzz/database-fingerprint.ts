@@ -13,6 +13,9 @@ export const CHANGED_BY_REFUSED_REQUESTS: Readonly<Record<string, string>> = {
   // land while a later request is being answered, and past windows are pruned at any time. UNLOGGED scratch
   // data, which a crash may empty: no business row.
   rate_limit_counters: 'every license check counts against the rate limits, a refused one (429) too',
+  // migrations/1764501100000-StaffAccounts.ts: a failed staff login (401, 403 CURRENT_PASSWORD_WRONG) is what the
+  // login limits count, per account and per address; a refusal writes its attempt by design (a success removes it).
+  login_attempts: 'a failed login or password change is an attempt that the login limits count',
 };
 
 /** The digest of every watched table: its rows as text, sorted, through md5. */
