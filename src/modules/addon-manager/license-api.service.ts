@@ -229,29 +229,25 @@ export class LicenseApiService {
       : { allowed: true, release: newest };
   }
 
-  /** One add-on's license check; a missing key is reported as one (and counted) and is NOT_FOUND. */
-  private async check(
+  /** One add-on's license check (an add-on the store switched off is decided, but takes no slot). */
+  private check(
     addon: InstalledAddon,
     product: AddonProduct,
     store: ManagerStore,
     clientIp: string,
   ): Promise<Pick<VerificationResult, 'code' | 'license'>> {
-    const common = {
+    return this.verification.verifyInstalled({
+      licenseKey: addon.licenseKey,
       storefronts: storeStorefronts(store),
       product: product.addonId,
       version: addon.version,
       platformVersion: store.platformVersion,
       edition: store.edition,
       clientIp,
-      channel: 'manager' as const,
+      channel: 'manager',
       telemetry: { language: store.language, addonStatus: addon.status, storeHost: store.mainDomain },
-    };
-    if (addon.licenseKey === '') {
-      this.verification.recordKeylessReport(common);
-      return { code: 'NOT_FOUND' };
-    }
-    // A disabled add-on is decided as usual, but a store that switched it off takes no slot with it.
-    return this.verification.verify({ ...common, licenseKey: addon.licenseKey, mayBind: addon.status !== 'D' });
+      mayBind: addon.status !== 'D',
+    });
   }
 
   /** The public domains of the storefronts the store stands for (see storeStorefronts). */

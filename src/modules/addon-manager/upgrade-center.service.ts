@@ -71,24 +71,20 @@ export class UpgradeCenterService {
     return verdict.allowed ? { allowed: true, release } : { allowed: false, status: 403, reason: verdict.detail };
   }
 
-  private async verify(
+  private verify(
     request: UpgradeCenterRequest,
     clientIp: string,
   ): Promise<Pick<VerificationResult, 'code' | 'license'>> {
-    const check = {
+    return this.verification.verifyInstalled({
+      licenseKey: request.licenseNumber,
       storefronts: storeStorefronts(request),
       product: request.addonId,
       version: request.addonVersion || undefined,
       platformVersion: request.platformVersion,
       edition: request.edition,
       clientIp,
-      channel: 'upgrade_center' as const,
+      channel: 'upgrade_center',
       telemetry: { language: request.language, productBuild: request.build, storeHost: request.mainDomain },
-    };
-    if (request.licenseNumber === '') {
-      this.verification.recordKeylessReport(check);
-      return { code: 'NOT_FOUND' };
-    }
-    return this.verification.verify({ ...check, licenseKey: request.licenseNumber });
+    });
   }
 }

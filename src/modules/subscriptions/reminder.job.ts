@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Counter } from 'prom-client';
 import { Clock } from '../../common/clock/clock';
+import { IntervalJob } from '../../common/scheduling/interval-job';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -29,9 +30,8 @@ const BATCH_SIZE = 100;
 @Injectable()
 export class ReminderJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Reminders');
-  private readonly intervalSeconds: number;
   private readonly sent: Counter<'kind'>;
-  private inFlight: Promise<unknown> | undefined;
+  private readonly job: IntervalJob<number>;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -39,11 +39,21 @@ export class ReminderJob implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly repository: SubscriptionsRepository,
     private readonly changes: LicenseChangeRecorder,
     private readonly clock: Clock,
-    private readonly scheduler: SchedulerRegistry,
+    scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
   ) {
-    this.intervalSeconds = config.subscriptions.reminderIntervalSeconds;
+    this.job = new IntervalJob(
+      scheduler,
+      JOB_NAME,
+      config.subscriptions.reminderIntervalSeconds,
+      () => this.runReminders(),
+      this.logger,
+      {
+        done: (sent) => (sent > 0 ? [{ sent }, 'Sent update-subscription reminders'] : undefined),
+        failed: 'The reminders run failed; retrying next time',
+      },
+    );
     this.sent = metrics.counter({
       name: 'license_reminders_sent_total',
       help: 'Update-subscription reminders sent (history event and webhook), by kind.',
@@ -52,16 +62,11 @@ export class ReminderJob implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (this.intervalSeconds === 0) return;
-    const timer = setInterval(() => this.tick(), this.intervalSeconds * 1000);
-    timer.unref();
-    this.scheduler.addInterval(JOB_NAME, timer);
+    this.job.start();
   }
 
-  /** Stops the schedule and waits for a run in flight, before the database connections close. */
-  async onModuleDestroy(): Promise<void> {
-    if (this.scheduler.doesExist('interval', JOB_NAME)) this.scheduler.deleteInterval(JOB_NAME);
-    await this.inFlight;
+  onModuleDestroy(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Sends every reminder due now that has not been sent; returns how many it sent. */
@@ -83,18 +88,6 @@ export class ReminderJob implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     return sent;
-  }
-
-  private tick(): void {
-    if (this.inFlight !== undefined) return;
-    this.inFlight = this.runReminders()
-      .then((sent) => {
-        if (sent > 0) this.logger.log({ sent }, 'Sent update-subscription reminders');
-      })
-      .catch((error: unknown) => this.logger.error({ err: error }, 'The reminders run failed; retrying next time'))
-      .finally(() => {
-        this.inFlight = undefined;
-      });
   }
 
   /** One reminder of one license, in one transaction; true when this call sent it. */

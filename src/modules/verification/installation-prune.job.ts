@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { IntervalJob } from '../../common/scheduling/interval-job';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { retentionCutoff } from './installation-retention.rules';
 import { InstallationsRepository } from './installations.repository';
@@ -23,34 +24,38 @@ const BATCH_SIZE = 1000;
  */
 @Injectable()
 export class InstallationPruneJob implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('InstallationReports');
-  private readonly intervalSeconds: number;
   private readonly retentionDays: number;
-  private inFlight: Promise<unknown> | undefined;
+  private readonly job: IntervalJob<number>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly installations: InstallationsRepository,
     private readonly metrics: VerificationMetrics,
     private readonly clock: Clock,
-    private readonly scheduler: SchedulerRegistry,
+    scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.intervalSeconds = config.installationReports.pruneIntervalSeconds;
     this.retentionDays = config.installationReports.retentionDays;
+    this.job = new IntervalJob(
+      scheduler,
+      JOB_NAME,
+      config.installationReports.pruneIntervalSeconds,
+      () => this.prune(),
+      new Logger('InstallationReports'),
+      {
+        done: (deleted) =>
+          deleted > 0 ? [{ deleted }, 'Deleted installation reports of unknown keys past retention'] : undefined,
+        failed: 'Pruning installation reports failed; retrying next time',
+      },
+    );
   }
 
   onApplicationBootstrap(): void {
-    if (this.intervalSeconds === 0) return;
-    const timer = setInterval(() => this.tick(), this.intervalSeconds * 1000);
-    timer.unref();
-    this.scheduler.addInterval(JOB_NAME, timer);
+    this.job.start();
   }
 
-  /** Stops the schedule and waits for a run in flight, before the database connections close. */
-  async onModuleDestroy(): Promise<void> {
-    if (this.scheduler.doesExist('interval', JOB_NAME)) this.scheduler.deleteInterval(JOB_NAME);
-    await this.inFlight;
+  onModuleDestroy(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Deletes every report of unknown keys last seen before the retention; returns how many it deleted. */
@@ -63,19 +68,5 @@ export class InstallationPruneJob implements OnApplicationBootstrap, OnModuleDes
       this.metrics.pruned(batch);
       if (batch < BATCH_SIZE) return deleted;
     }
-  }
-
-  private tick(): void {
-    if (this.inFlight !== undefined) return;
-    this.inFlight = this.prune()
-      .then((deleted) => {
-        if (deleted > 0) this.logger.log({ deleted }, 'Deleted installation reports of unknown keys past retention');
-      })
-      .catch((error: unknown) =>
-        this.logger.error({ err: error }, 'Pruning installation reports failed; retrying next time'),
-      )
-      .finally(() => {
-        this.inFlight = undefined;
-      });
   }
 }

@@ -144,6 +144,17 @@ export class VerificationService {
   }
 
   /**
+   * {@link verify} for the add-ons' own channels, where an installed add-on may have no key at all: an empty key is
+   * kept as a {@link recordKeylessReport} and answered NOT_FOUND (an add-on of the catalog without a key has no
+   * license), without reading the database.
+   */
+  async verifyInstalled(request: VerificationRequest): Promise<Pick<VerificationResult, 'code' | 'license'>> {
+    if (request.licenseKey.trim() !== '') return this.verify(request);
+    this.recordKeylessReport(request);
+    return { code: 'NOT_FOUND' };
+  }
+
+  /**
    * A report without a key: counted against the address's rate limit (throws RATE_LIMITED as verify does) and
    * kept as an unknown key's report is, under no license.
    */
