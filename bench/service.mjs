@@ -127,6 +127,18 @@ export function rssMiB(pid) {
   return match ? Number(match[1]) / 1024 : undefined;
 }
 
+/** The CPU time a process has used so far, in seconds (user + system, `/proc/<pid>/stat`); undefined once gone. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Where the service keeps its data: a fresh database `licensor_bench_<pid>` on `serverUrl`, or an empty DATA_DIR
  * for the embedded engine (`engine: 'embedded'`), whose URL is read from the connection file the service writes
@@ -148,6 +160,7 @@ export async function benchDatabase({ engine, serverUrl }) {
   const databaseUrl = new URL(serverUrl);
   databaseUrl.pathname = `/${databaseName}`;
   return {
+    name: databaseName,
     env: { DATABASE_URL: databaseUrl.toString() },
     url: () => databaseUrl.toString(),
     drop: async () => {
