@@ -16,8 +16,11 @@ import {
   ExistingLicense,
   ExistingOrder,
   ImportProduct,
+  importedOrderFingerprint,
   ImportsRepository,
   LicenseToInsert,
+  StagedLicense,
+  stagingCopyText,
 } from './imports.repository';
 import { FileRow, LicenseFileFormat, readLicenseFile } from './license-file-reader';
 
@@ -25,6 +28,11 @@ import { FileRow, LicenseFileFormat, readLicenseFile } from './license-file-read
 const BATCH_SIZE = 1000;
 /** The problems a report lists; the count goes on. A file with a million bad rows must not make a huge answer. */
 const MAX_REPORTED_PROBLEMS = 1000;
+/**
+ * Rows read between two turns of the event loop: checking rows is synchronous work, and the answers of the database
+ * to the batch being written wait for such a turn. Every 100 rows (a few milliseconds) the database waits little.
+ */
+const ROWS_PER_TURN = 100;
 
 export interface ImportOptions {
   format: LicenseFileFormat;
@@ -96,23 +104,37 @@ export class ImportsService {
     };
     // Not a 'data' listener on the file: it would start the flow before the reader is piped, and lose bytes.
     let bytes = 0;
+    let rowsWritten = 0;
+    // The batch being written. The next one is read and checked meanwhile: the database and Node work at once.
+    let writing: Promise<void> = Promise.resolve();
     const queryRunner = this.dataSource.createQueryRunner();
     await queryRunner.connect();
     await queryRunner.startTransaction();
     try {
       const manager = queryRunner.manager;
       const catalog = await this.catalog(manager);
+      await this.repository.createStaging(manager);
+      const write = async (rows: FileRow[]) => {
+        const batch = this.checkBatch(rows, catalog);
+        await writing;
+        writing = this.writeBatch(manager, batch, options, report).then(() => {
+          rowsWritten += rows.length;
+          options.onProgress?.({ rows: rowsWritten, bytes });
+        });
+        // Awaited before the next batch, or before the end; until then, a failure must not count as unhandled.
+        writing.catch(() => undefined);
+      };
       let batch: FileRow[] = [];
       for await (const row of readLicenseFile(file, options.format, (read) => (bytes = read))) {
         report.rows += 1;
         batch.push(row);
+        if (report.rows % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
         if (batch.length < BATCH_SIZE) continue;
-        await this.importBatch(manager, batch, catalog, options, report);
+        await write(batch);
         batch = [];
-        options.onProgress?.({ rows: report.rows, bytes });
       }
-      await this.importBatch(manager, batch, catalog, options, report);
-      options.onProgress?.({ rows: report.rows, bytes });
+      await write(batch);
+      await writing;
       if (options.dryRun || report.rejected > 0) {
         await queryRunner.rollbackTransaction();
       } else {
@@ -121,6 +143,8 @@ export class ImportsService {
       }
       return report;
     } catch (error) {
+      // A batch may still be on its way to the database when the file turns out unreadable.
+      await writing.catch(() => undefined);
       if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction();
       throw error;
     } finally {
@@ -135,14 +159,64 @@ export class ImportsService {
     return { vendors: new Set(await this.repository.vendors(manager)), products };
   }
 
-  private async importBatch(
+  /**
+   * The checks a row passes alone (its cells, its vendor and product), and the batch's staging text: all that does
+   * not need the database, done while the previous batch is being written.
+   */
+  private checkBatch(rows: FileRow[], catalog: ImportCatalog): CheckedBatch {
+    const rejected: CheckedBatch['rejected'] = [];
+    const staged: StagedLicense[] = [];
+    const orders = new Set<string>();
+    for (const { line, fields } of rows) {
+      const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain));
+      if ('problems' in result) {
+        rejected.push({ line, problems: result.problems });
+        continue;
+      }
+      const { row } = result;
+      const product = catalog.products.get(`${row.vendor}\n${row.sku}`);
+      if (!catalog.vendors.has(row.vendor)) {
+        rejected.push({
+          line,
+          problems: [{ column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` }],
+        });
+      } else if (product === undefined) {
+        rejected.push({
+          line,
+          problems: [{ column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` }],
+        });
+      } else {
+        const firstOfOrder = !orders.has(row.orderId);
+        orders.add(row.orderId);
+        staged.push({
+          line,
+          product,
+          insert: {
+            id: row.id ?? randomUUID(),
+            row,
+            productId: product.id,
+            deliveryDueAt: row.deliveryDueAt ?? this.defaultDeliveryDue(row, product),
+            createdAt: row.createdAt ?? row.paidAt,
+          },
+          months: monthsBetween(row.paidAt, row.updatesUntil),
+          orderFingerprint: firstOfOrder ? importedOrderFingerprint(row.orderId) : null,
+        });
+      }
+    }
+    return { rejected, staged, copyText: staged.length === 0 ? [] : stagingCopyText(staged) };
+  }
+
+  /**
+   * Writes a checked batch: its rows by COPY into the staging table, then its orders, then the licenses whose order
+   * agrees with their row, with their update periods and domains; a license that collides with one there is
+   * unchanged (the same facts) or a conflict. Then the history events of those created.
+   */
+  private async writeBatch(
     manager: EntityManager,
-    batch: FileRow[],
-    catalog: ImportCatalog,
+    batch: CheckedBatch,
     options: ImportOptions,
     report: ImportReport,
   ): Promise<void> {
-    if (batch.length === 0) return;
     const reject = (line: number, problems: RowProblem[]) => {
       report.rejected += 1;
       report.problemCount += problems.length;
@@ -150,74 +224,43 @@ export class ImportsService {
         if (report.problems.length < MAX_REPORTED_PROBLEMS) report.problems.push({ line, ...problem });
       }
     };
-    const checked: { line: number; row: ImportRow; product: ImportProduct }[] = [];
-    for (const { line, fields } of batch) {
-      const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain));
-      if ('problems' in result) {
-        reject(line, result.problems);
-        continue;
-      }
-      const { row } = result;
-      const product = catalog.products.get(`${row.vendor}\n${row.sku}`);
-      if (!catalog.vendors.has(row.vendor)) {
-        reject(line, [{ column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` }]);
-      } else if (product === undefined) {
-        reject(line, [
-          { column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` },
-        ]);
-      } else {
-        checked.push({ line, row, product });
-      }
-    }
-    if (checked.length === 0) return;
+    for (const { line, problems } of batch.rejected) reject(line, problems);
+    if (batch.staged.length === 0) return;
 
-    await this.repository.savepoint(manager);
-    try {
-      const orders = await this.repository.upsertOrders(
-        manager,
-        firstOfEachOrder(checked.map(({ row }) => row)),
-        options.apiClientId,
-      );
-      const orderAgrees = checked.filter(({ line, row }) => {
-        const mismatch = orderMismatch(row, orders.get(row.orderId));
-        if (mismatch !== undefined) reject(line, [mismatch]);
-        return mismatch === undefined;
-      });
-      const now = this.clock.now();
-      const candidates = orderAgrees.map(({ line, row, product }) => ({
-        line,
-        product,
-        insert: {
-          id: row.id ?? randomUUID(),
-          row,
-          productId: product.id,
-          deliveryDueAt: row.deliveryDueAt ?? this.defaultDeliveryDue(row, product),
-          createdAt: row.createdAt ?? row.paidAt,
-        },
-      }));
-      const inserted = await this.repository.insertLicenses(
-        manager,
-        candidates.map(({ insert }) => insert),
-        now,
-      );
-      const created = candidates.filter(({ insert }) => inserted.has(insert.id));
-      const collided = candidates.filter(({ insert }) => !inserted.has(insert.id));
-      const existing = await this.repository.existingLicenses(
-        manager,
-        collided.map(({ insert }) => insert.row),
-      );
-      for (const { line, insert } of collided) {
-        const verdict = compareWithExisting(insert.row, existing);
-        if (verdict === 'unchanged') report.unchanged += 1;
-        else reject(line, [verdict]);
-      }
-      await this.recordCreated(manager, created, options, now);
-      report.imported += created.length;
-      await this.repository.releaseSavepoint(manager);
-    } catch (error) {
-      await this.repository.rollbackToSavepoint(manager);
-      throw error;
+    await this.repository.stageBatch(manager, batch.copyText);
+    const otherOrders = await this.repository.insertStagedOrders(manager, options.apiClientId);
+    // An order's facts: those in the database when they differ from its first row in the batch, else that row's.
+    const orderFacts = new Map<string, ExistingOrder>();
+    for (const { insert, orderFingerprint } of batch.staged) {
+      const { row } = insert;
+      if (orderFingerprint !== null) orderFacts.set(row.orderId, otherOrders.get(row.orderId) ?? orderOf(row));
     }
+    const excluded: number[] = [];
+    const candidates = batch.staged.filter(({ line, insert }) => {
+      const mismatch = orderMismatch(insert.row, orderFacts.get(insert.row.orderId));
+      if (mismatch === undefined) return true;
+      reject(line, [mismatch]);
+      excluded.push(line);
+      return false;
+    });
+    const now = this.clock.now();
+    const collidedLines =
+      candidates.length === 0
+        ? new Set<number>()
+        : await this.repository.insertStagedLicenses(manager, excluded, options.source, options.actor, now);
+    const created = candidates.filter(({ line }) => !collidedLines.has(line));
+    const collided = candidates.filter(({ line }) => collidedLines.has(line));
+    const existing = await this.repository.existingLicenses(
+      manager,
+      collided.map(({ insert }) => insert.row),
+    );
+    for (const { line, insert } of collided) {
+      const verdict = compareWithExisting(insert.row, existing);
+      if (verdict === 'unchanged') report.unchanged += 1;
+      else reject(line, [verdict]);
+    }
+    await this.recordCreated(manager, created, options, now);
+    report.imported += created.length;
   }
 
   /** A pending license without its due time gets the one its vendor's SLA gives, as one sold here would. */
@@ -226,10 +269,10 @@ export class ImportsService {
     return this.calendar.addDuration(row.paidAt, product.slaAmount, product.slaUnit);
   }
 
-  /** Each license's `imported` history event and imported update period; its webhook when asked for. */
+  /** Each license's `imported` history event; its webhook when asked for. */
   private async recordCreated(
     manager: EntityManager,
-    created: { line: number; product: ImportProduct; insert: LicenseToInsert }[],
+    created: StagedLicense[],
     options: ImportOptions,
     now: Date,
   ): Promise<void> {
@@ -246,26 +289,16 @@ export class ImportsService {
         created.map(({ insert }, index) => ({ change: events[index], current: licenseRecord(insert, now) })),
       );
     } else {
-      await this.history.record(manager, ...events);
+      await this.history.recordMany(manager, events);
     }
-    await this.repository.insertImportedPeriods(
-      manager,
-      created.map(({ line, product, insert }) => ({
-        licenseId: insert.id,
-        months: monthsBetween(insert.row.paidAt, insert.row.updatesUntil),
-        startsAt: insert.row.paidAt,
-        endsAt: insert.row.updatesUntil,
-        currency: product.currency,
-        reason: `Imported from ${options.source}, line ${line}`,
-      })),
-      options.actor,
-      now,
-    );
-    await this.repository.insertDomains(
-      manager,
-      created.map(({ insert }) => insert),
-    );
   }
+}
+
+/** A batch checked row by row: the rows rejected, and the others with their staging text. */
+interface CheckedBatch {
+  rejected: { line: number; problems: RowProblem[] }[];
+  staged: StagedLicense[];
+  copyText: string[];
 }
 
 interface ImportCatalog {
@@ -274,22 +307,14 @@ interface ImportCatalog {
   products: Map<string, ImportProduct>;
 }
 
-function firstOfEachOrder(rows: ImportRow[]) {
-  const orders = new Map<
-    string,
-    { orderId: string; customerEmail: string; customerName: string | null; paidAt: Date }
-  >();
-  for (const row of rows) {
-    if (!orders.has(row.orderId)) {
-      orders.set(row.orderId, {
-        orderId: row.orderId,
-        customerEmail: row.customerEmail,
-        customerName: row.customerName,
-        paidAt: row.paidAt,
-      });
-    }
-  }
-  return [...orders.values()];
+/** The order a row describes: its first row in a batch gives a new order its facts. */
+function orderOf(row: ImportRow): ExistingOrder {
+  return {
+    orderId: row.orderId,
+    customerEmail: row.customerEmail,
+    customerName: row.customerName,
+    paidAt: row.paidAt,
+  };
 }
 
 /** The rows of one order share its customer and payment; an order already there must be the same order. */
