@@ -114,24 +114,25 @@ export class ImportsService {
       const manager = queryRunner.manager;
       const catalog = await this.catalog(manager);
       await this.repository.createStaging(manager);
-      const write = async (rows: FileRow[]) => {
-        const batch = this.checkBatch(rows, catalog);
+      const write = async (checked: CheckedBatch) => {
+        const copyText = stagingCopyText(checked.staged);
         await writing;
-        writing = this.writeBatch(manager, batch, options, report).then(() => {
-          rowsWritten += rows.length;
+        writing = this.writeBatch(manager, checked, copyText, options, report).then(() => {
+          rowsWritten += checked.rows;
           options.onProgress?.({ rows: rowsWritten, bytes });
         });
         // Awaited before the next batch, or before the end; until then, a failure must not count as unhandled.
         writing.catch(() => undefined);
       };
-      let batch: FileRow[] = [];
+      let batch = emptyBatch();
       for await (const row of readLicenseFile(file, options.format, (read) => (bytes = read))) {
         report.rows += 1;
-        batch.push(row);
+        // Checked at once: what the file gave is garbage right away, and only the checked row waits for its batch.
+        this.checkRow(row, catalog, batch);
         if (report.rows % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-        if (batch.length < BATCH_SIZE) continue;
+        if (batch.rows < BATCH_SIZE) continue;
         await write(batch);
-        batch = [];
+        batch = emptyBatch();
       }
       await write(batch);
       await writing;
@@ -160,50 +161,45 @@ export class ImportsService {
   }
 
   /**
-   * The checks a row passes alone (its cells, its vendor and product), and the batch's staging text: all that does
-   * not need the database, done while the previous batch is being written.
+   * The checks a row passes alone (its cells, its vendor and product), all that does not need the database, done
+   * while the previous batch is being written; the row goes to its batch, rejected or staged.
    */
-  private checkBatch(rows: FileRow[], catalog: ImportCatalog): CheckedBatch {
-    const rejected: CheckedBatch['rejected'] = [];
-    const staged: StagedLicense[] = [];
-    const orders = new Set<string>();
-    for (const { line, fields } of rows) {
-      const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain));
-      if ('problems' in result) {
-        rejected.push({ line, problems: result.problems });
-        continue;
-      }
-      const { row } = result;
-      const product = catalog.products.get(`${row.vendor}\n${row.sku}`);
-      if (!catalog.vendors.has(row.vendor)) {
-        rejected.push({
-          line,
-          problems: [{ column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` }],
-        });
-      } else if (product === undefined) {
-        rejected.push({
-          line,
-          problems: [{ column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` }],
-        });
-      } else {
-        const firstOfOrder = !orders.has(row.orderId);
-        orders.add(row.orderId);
-        staged.push({
-          line,
-          product,
-          insert: {
-            id: row.id ?? randomUUID(),
-            row,
-            productId: product.id,
-            deliveryDueAt: row.deliveryDueAt ?? this.defaultDeliveryDue(row, product),
-            createdAt: row.createdAt ?? row.paidAt,
-          },
-          months: monthsBetween(row.paidAt, row.updatesUntil),
-          orderFingerprint: firstOfOrder ? importedOrderFingerprint(row.orderId) : null,
-        });
-      }
+  private checkRow({ line, fields }: FileRow, catalog: ImportCatalog, batch: CheckedBatch): void {
+    batch.rows += 1;
+    const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain));
+    if ('problems' in result) {
+      batch.rejected.push({ line, problems: result.problems });
+      return;
     }
-    return { rejected, staged, copyText: staged.length === 0 ? [] : stagingCopyText(staged) };
+    const { row } = result;
+    const product = catalog.products.get(`${row.vendor}\n${row.sku}`);
+    if (!catalog.vendors.has(row.vendor)) {
+      batch.rejected.push({
+        line,
+        problems: [{ column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` }],
+      });
+    } else if (product === undefined) {
+      batch.rejected.push({
+        line,
+        problems: [{ column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` }],
+      });
+    } else {
+      const firstOfOrder = !batch.orders.has(row.orderId);
+      if (firstOfOrder) batch.orders.add(row.orderId);
+      batch.staged.push({
+        line,
+        product,
+        insert: {
+          id: row.id ?? randomUUID(),
+          row,
+          productId: product.id,
+          deliveryDueAt: row.deliveryDueAt ?? this.defaultDeliveryDue(row, product),
+          createdAt: row.createdAt ?? row.paidAt,
+        },
+        months: monthsBetween(row.paidAt, row.updatesUntil),
+        orderFingerprint: firstOfOrder ? importedOrderFingerprint(row.orderId) : null,
+      });
+    }
   }
 
   /**
@@ -214,6 +210,7 @@ export class ImportsService {
   private async writeBatch(
     manager: EntityManager,
     batch: CheckedBatch,
+    copyText: string[],
     options: ImportOptions,
     report: ImportReport,
   ): Promise<void> {
@@ -227,7 +224,7 @@ export class ImportsService {
     for (const { line, problems } of batch.rejected) reject(line, problems);
     if (batch.staged.length === 0) return;
 
-    await this.repository.stageBatch(manager, batch.copyText);
+    await this.repository.stageBatch(manager, copyText);
     const otherOrders = await this.repository.insertStagedOrders(manager, options.apiClientId);
     // An order's facts: those in the database when they differ from its first row in the batch, else that row's.
     const orderFacts = new Map<string, ExistingOrder>();
@@ -294,11 +291,18 @@ export class ImportsService {
   }
 }
 
-/** A batch checked row by row: the rows rejected, and the others with their staging text. */
+/** A batch checked row by row: the rows rejected, and the others staged. */
 interface CheckedBatch {
+  /** Rows read, rejected and staged. */
+  rows: number;
   rejected: { line: number; problems: RowProblem[] }[];
   staged: StagedLicense[];
-  copyText: string[];
+  /** The orders of the staged rows so far: the first row of each gives its facts. */
+  orders: Set<string>;
+}
+
+function emptyBatch(): CheckedBatch {
+  return { rows: 0, rejected: [], staged: [], orders: new Set() };
 }
 
 interface ImportCatalog {
