@@ -25,6 +25,7 @@ import {
   prepareCatalog,
   ROOT,
   rssMiB,
+  scriptNodeFlags,
   seconds,
   serviceEnv,
   SKU,
@@ -121,7 +122,8 @@ async function importByCli(file) {
   await service.stop();
   try {
     const started = Date.now();
-    const child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, 'dist/src/bin/import.js'), file], {
+    const nodeArgs = [...scriptNodeFlags('import'), ...NODE_ARGS];
+    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/src/bin/import.js'), file], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -163,9 +165,10 @@ try {
   const file = process.env.BENCH_IMPORT_FILE ?? path.join(folder, 'licenses.csv');
   if (process.env.BENCH_IMPORT_FILE === undefined) await writeFile(file);
   const megabytes = statSync(file).size / 2 ** 20;
+  const flags = (script) => [...scriptNodeFlags(script), ...NODE_ARGS].join(' ') || 'none';
   console.log(
-    `Machine: ${cpus().length} CPUs, Node ${process.version}; ${ROWS} rows, ${megabytes.toFixed(0)} MiB of CSV` +
-      `${NODE_ARGS.length > 0 ? `; node ${NODE_ARGS.join(' ')}` : ''}.`,
+    `Machine: ${cpus().length} CPUs, Node ${process.version}; ${ROWS} rows, ${megabytes.toFixed(0)} MiB of CSV; ` +
+      `node flags: CLI ${flags('import')}, service ${flags('start')}.`,
   );
   console.log('');
   console.log(

@@ -34,6 +34,16 @@ export function freePort() {
   });
 }
 
+/**
+ * The node flags of a package.json script that runs `node [flags] dist/…` (`start`, `import`), so that a benchmark
+ * runs the service and the CLI as they are deployed; none for a script without them (an older checkout).
+ */
+export function scriptNodeFlags(script) {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const match = /(?:^|&& )node ((?:--\S+ )*)dist\//.exec(scripts[script] ?? '');
+  return match ? match[1].split(' ').filter((flag) => flag !== '') : [];
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves to `value` after `ms`, unless cancelled; a cancelled one no longer keeps the process alive. */
@@ -45,12 +55,12 @@ function deadline(ms, value) {
 export const seconds = (ms) => (ms / 1000).toFixed(2);
 
 /**
- * Starts `node [nodeArgs] dist/src/main.js` and resolves once a log line matches `ready` (or, without it, once the
+ * Starts `node [flags of npm start] [nodeArgs] dist/src/main.js` and resolves once a log line matches `ready` (or, without it, once the
  * port answers).
  */
 export async function startService(env, { ready, port, nodeArgs = [] }) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  const child = spawn(process.execPath, [...scriptNodeFlags('start'), ...nodeArgs, MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

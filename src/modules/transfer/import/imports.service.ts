@@ -26,6 +26,11 @@ import { FileRow, LicenseFileFormat, readLicenseFile } from './license-file-read
 
 /** Rows written per statement: large enough that a million rows cost few round trips, small enough for memory. */
 const BATCH_SIZE = 1000;
+/**
+ * Domains a batch holds at most, so that its memory has a bound whatever the file: a row may list up to 1 000 (one
+ * per storefront) in its 64 KiB. Rows of one or two domains never reach it.
+ */
+const MAX_BATCH_DOMAINS = 20_000;
 /** The problems a report lists; the count goes on. A file with a million bad rows must not make a huge answer. */
 const MAX_REPORTED_PROBLEMS = 1000;
 /**
@@ -130,7 +135,7 @@ export class ImportsService {
         // Checked at once: what the file gave is garbage right away, and only the checked row waits for its batch.
         this.checkRow(row, catalog, batch);
         if (report.rows % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-        if (batch.rows < BATCH_SIZE) continue;
+        if (batch.rows < BATCH_SIZE && batch.domains < MAX_BATCH_DOMAINS) continue;
         await write(batch);
         batch = emptyBatch();
       }
@@ -168,22 +173,21 @@ export class ImportsService {
     batch.rows += 1;
     const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain));
     if ('problems' in result) {
-      batch.rejected.push({ line, problems: result.problems });
+      rejectInBatch(batch, line, result.problems);
       return;
     }
     const { row } = result;
     const product = catalog.products.get(`${row.vendor}\n${row.sku}`);
     if (!catalog.vendors.has(row.vendor)) {
-      batch.rejected.push({
-        line,
-        problems: [{ column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` }],
-      });
+      rejectInBatch(batch, line, [
+        { column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` },
+      ]);
     } else if (product === undefined) {
-      batch.rejected.push({
-        line,
-        problems: [{ column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` }],
-      });
+      rejectInBatch(batch, line, [
+        { column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` },
+      ]);
     } else {
+      batch.domains += row.domains.length;
       const firstOfOrder = !batch.orders.has(row.orderId);
       if (firstOfOrder) batch.orders.add(row.orderId);
       batch.staged.push({
@@ -222,6 +226,8 @@ export class ImportsService {
       }
     };
     for (const { line, problems } of batch.rejected) reject(line, problems);
+    report.rejected += batch.unlisted.rows;
+    report.problemCount += batch.unlisted.problems;
     if (batch.staged.length === 0) return;
 
     await this.repository.stageBatch(manager, copyText);
@@ -295,14 +301,38 @@ export class ImportsService {
 interface CheckedBatch {
   /** Rows read, rejected and staged. */
   rows: number;
+  /** The rejected rows whose problems a report may still list: the batch's first {@link MAX_REPORTED_PROBLEMS}. */
   rejected: { line: number; problems: RowProblem[] }[];
+  listedProblems: number;
+  /** The rejected rows after those, counted only: no report lists them, and a batch keeps its memory bounded. */
+  unlisted: { rows: number; problems: number };
   staged: StagedLicense[];
+  /** Domains of the staged rows. */
+  domains: number;
   /** The orders of the staged rows so far: the first row of each gives its facts. */
   orders: Set<string>;
 }
 
 function emptyBatch(): CheckedBatch {
-  return { rows: 0, rejected: [], staged: [], orders: new Set() };
+  return {
+    rows: 0,
+    rejected: [],
+    listedProblems: 0,
+    unlisted: { rows: 0, problems: 0 },
+    staged: [],
+    domains: 0,
+    orders: new Set(),
+  };
+}
+
+function rejectInBatch(batch: CheckedBatch, line: number, problems: RowProblem[]): void {
+  if (batch.listedProblems < MAX_REPORTED_PROBLEMS) {
+    batch.rejected.push({ line, problems });
+    batch.listedProblems += problems.length;
+  } else {
+    batch.unlisted.rows += 1;
+    batch.unlisted.problems += problems.length;
+  }
 }
 
 interface ImportCatalog {
