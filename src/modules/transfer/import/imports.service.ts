@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { DomainNormalizer } from '../../../common/domain-names/domain-normalizer';
+import { TimeOrderedUuids } from '../../../common/ids/time-ordered-uuids';
 import { BusinessCalendar } from '../../../common/time/business-calendar';
 import { monthsBetween } from '../../../common/time/calendar-months';
 import { Actor } from '../../history/actor';
@@ -129,11 +129,13 @@ export class ImportsService {
         // Awaited before the next batch, or before the end; until then, a failure must not count as unhandled.
         writing.catch(() => undefined);
       };
+      // A license without an id in the file gets one that sorts after the one before: the indexes grow at their end.
+      const ids = new TimeOrderedUuids();
       let batch = emptyBatch();
       for await (const row of readLicenseFile(file, options.format, (read) => (bytes = read))) {
         report.rows += 1;
         // Checked at once: what the file gave is garbage right away, and only the checked row waits for its batch.
-        this.checkRow(row, catalog, batch);
+        this.checkRow(row, catalog, ids, batch);
         if (report.rows % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
         if (batch.rows < BATCH_SIZE && batch.domains < MAX_BATCH_DOMAINS) continue;
         await write(batch);
@@ -169,7 +171,12 @@ export class ImportsService {
    * The checks a row passes alone (its cells, its vendor and product), all that does not need the database, done
    * while the previous batch is being written; the row goes to its batch, rejected or staged.
    */
-  private checkRow({ line, fields }: FileRow, catalog: ImportCatalog, batch: CheckedBatch): void {
+  private checkRow(
+    { line, fields }: FileRow,
+    catalog: ImportCatalog,
+    ids: TimeOrderedUuids,
+    batch: CheckedBatch,
+  ): void {
     batch.rows += 1;
     const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain));
     if ('problems' in result) {
@@ -194,7 +201,7 @@ export class ImportsService {
         line,
         product,
         insert: {
-          id: row.id ?? randomUUID(),
+          id: row.id ?? ids.next(this.clock.now()),
           row,
           productId: product.id,
           deliveryDueAt: row.deliveryDueAt ?? this.defaultDeliveryDue(row, product),
