@@ -70,16 +70,9 @@ async function sampled(pid, databaseName, done) {
   const backends = new Map();
   const monitor = new pg.Client({ connectionString: SERVER_URL });
   await monitor.connect();
-  let polling = false;
-  const timer = setInterval(async () => {
-    try {
-      peak = Math.max(peak, rssMiB(pid) ?? 0);
-    } catch {
-      // The process has ended.
-    }
-    nodeCpu = cpuSeconds(pid) ?? nodeCpu;
-    if (polling) return;
-    polling = true;
+  // The poll under way, if any: awaited before the monitor's connection ends, whose end would otherwise fail it.
+  let polling;
+  const poll = async () => {
     try {
       const { rows } = await monitor.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [databaseName]);
       for (const { pid: backend } of rows) {
@@ -88,14 +81,26 @@ async function sampled(pid, databaseName, done) {
         const known = backends.get(backend);
         backends.set(backend, { first: known?.first ?? used, last: used });
       }
+    } catch (error) {
+      console.error(`Sampling the database's processes failed: ${error.message}`);
     } finally {
-      polling = false;
+      polling = undefined;
     }
+  };
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMiB(pid) ?? 0);
+    } catch {
+      // The process has ended.
+    }
+    nodeCpu = cpuSeconds(pid) ?? nodeCpu;
+    polling ??= poll();
   }, SAMPLE_MS);
   try {
     await done;
   } finally {
     clearInterval(timer);
+    await polling;
     await monitor.end();
   }
   let postgresCpu = 0;
