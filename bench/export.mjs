@@ -15,6 +15,7 @@ import {
   positive,
   prepareCatalog,
   rssMiB,
+  scriptNodeFlags,
   seconds,
   seed,
   serviceEnv,
@@ -114,7 +115,7 @@ async function main() {
     console.log(
       `Export of ${ROWS.toLocaleString('en')} licenses through GET /v1/licenses/export to /dev/null ` +
         `(${cpus().length} CPUs, Node ${process.version}, PostgreSQL ${postgres}; seeded in ${seconds(seedingMs)} s` +
-        `${NODE_ARGS.length > 0 ? `; service run with ${NODE_ARGS.join(' ')}` : ''})\n`,
+        `; service node flags: ${[...scriptNodeFlags('start'), ...NODE_ARGS].join(' ') || 'none'})\n`,
     );
     console.log('| format | rows | MiB | duration s | first byte ms | rows/s | VmRSS before MiB | peak VmRSS MiB |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

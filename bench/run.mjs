@@ -30,6 +30,8 @@ const DURATION = positive('BENCH_DURATION', 10);
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 64);
 const SCALES = (process.env.BENCH_SCALES ?? '10000,1000000').split(',').map(Number);
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
+/** Flags for the service's node after those of `npm start`, e.g. `--max-old-space-size=4144` to undo its heap limit. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const ADMIN = { email: 'bench-admin@licensor.localhost', password: randomBytes(18).toString('base64url') };
 const KINDS = (process.env.BENCH_KINDS ?? 'baseline,verify,legacy,orders').split(',');
 const WARM_UP_SECONDS = 3;
@@ -38,7 +40,10 @@ const WARM_UP_SECONDS = 3;
 const startService = (env, options) =>
   startBuiltService(env, {
     ...options,
-    nodeArgs: CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR)}`] : [],
+    nodeArgs: [
+      ...(CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR)}`] : []),
+      ...NODE_ARGS,
+    ],
   });
 
 /** User and system CPU time a process has used so far, in milliseconds (Linux clock ticks are 10 ms). */

@@ -34,6 +34,16 @@ export function freePort() {
   });
 }
 
+/**
+ * The node flags of a package.json script that runs `node [flags] dist/…` (`start`, `import`), so that a benchmark
+ * runs the service and the CLI as they are deployed; none for a script without them (an older checkout).
+ */
+export function scriptNodeFlags(script) {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const match = /(?:^|&& )node ((?:--\S+ )*)dist\//.exec(scripts[script] ?? '');
+  return match ? match[1].split(' ').filter((flag) => flag !== '') : [];
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves to `value` after `ms`, unless cancelled; a cancelled one no longer keeps the process alive. */
@@ -45,12 +55,12 @@ function deadline(ms, value) {
 export const seconds = (ms) => (ms / 1000).toFixed(2);
 
 /**
- * Starts `node [nodeArgs] dist/src/main.js` and resolves once a log line matches `ready` (or, without it, once the
+ * Starts `node [flags of npm start] [nodeArgs] dist/src/main.js` and resolves once a log line matches `ready` (or, without it, once the
  * port answers).
  */
 export async function startService(env, { ready, port, nodeArgs = [] }) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  const child = spawn(process.execPath, [...scriptNodeFlags('start'), ...nodeArgs, MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,6 +137,18 @@ export function rssMiB(pid) {
   return match ? Number(match[1]) / 1024 : undefined;
 }
 
+/** The CPU time a process has used so far, in seconds (user + system, `/proc/<pid>/stat`); undefined once gone. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Where the service keeps its data: a fresh database `licensor_bench_<pid>` on `serverUrl`, or an empty DATA_DIR
  * for the embedded engine (`engine: 'embedded'`), whose URL is read from the connection file the service writes
@@ -148,6 +170,7 @@ export async function benchDatabase({ engine, serverUrl }) {
   const databaseUrl = new URL(serverUrl);
   databaseUrl.pathname = `/${databaseName}`;
   return {
+    name: databaseName,
     env: { DATABASE_URL: databaseUrl.toString() },
     url: () => databaseUrl.toString(),
     drop: async () => {

@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../app.module';
 import { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../config/parse-config';
@@ -12,6 +11,7 @@ import { EmbeddedEngineError } from '../database/embedded/embedded-engine-error'
 import { EmbeddedPostgres } from '../database/embedded/embedded-postgres';
 import { runMigrations } from '../database/run-migrations';
 import { ImportReport, ImportsService } from '../modules/transfer/import/imports.service';
+import { ImportCliModule } from './import-cli.module';
 import { LicenseFileError, LicenseFileFormat } from '../modules/transfer/import/license-file-reader';
 
 const USAGE =
@@ -56,14 +56,14 @@ async function main(): Promise<number> {
     config.database = { ...config.database, url: running ?? embedded?.url };
   }
   try {
-    return await importFile(args, config, embedded);
+    return await importFile(args, config);
   } finally {
     await embedded?.stop();
   }
 }
 
-/** Migrates first (the app context's start-up hooks use the tables), then imports through the app's service. */
-async function importFile(args: Arguments, config: AppConfig, embedded: EmbeddedPostgres | undefined): Promise<number> {
+/** Migrates first, then imports through the service of POST /v1/imports, in a context of only what it needs. */
+async function importFile(args: Arguments, config: AppConfig): Promise<number> {
   const migrator = new DataSource(buildDataSourceOptions(config.database.url ?? '', 2));
   await migrator.initialize();
   try {
@@ -71,7 +71,7 @@ async function importFile(args: Arguments, config: AppConfig, embedded: Embedded
   } finally {
     await migrator.destroy();
   }
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, embedded), {
+  const app = await NestFactory.createApplicationContext(ImportCliModule.forRoot(config), {
     logger: ['warn', 'error'],
   });
   try {

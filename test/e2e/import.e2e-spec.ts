@@ -244,6 +244,57 @@ describe.each(ENGINES)('license import on %s (e2e)', (engine: TestEngine) => {
     expect(kept.body.storefronts).toBe(2);
   });
 
+  it('keeps the rows of one order to its customer and payment, in the file and against the database', async () => {
+    await upload(csv(row({ key: 'order-1', orderId: 'order-a', lineId: '1' }))).expect(200);
+    const response = await upload(
+      csv(
+        row({ key: 'order-2', orderId: 'order-a', lineId: '2' }),
+        row({ key: 'order-3', orderId: 'order-a', lineId: '3', paidAt: '2025-11-03T10:00:00Z' }),
+        row({ key: 'order-4', orderId: 'order-b', lineId: '1', customerName: 'First' }),
+        row({ key: 'order-5', orderId: 'order-b', lineId: '2', customerName: 'Second' }),
+        row({ key: 'order-6', orderId: 'order-b', lineId: '3', customerName: 'First' }),
+      ),
+      { dryRun: 'true' },
+    ).expect(200);
+    expect(response.body).toMatchObject({ imported: 3, rejected: 2 });
+    expect((response.body as Report).problems).toEqual([
+      expect.objectContaining({ line: 3, column: 'paidAt', code: 'ORDER_MISMATCH' }),
+      expect.objectContaining({ line: 5, column: 'customerName', code: 'ORDER_MISMATCH' }),
+    ]);
+  });
+
+  it('imports a file of several batches as one: every problem, all or nothing, then unchanged', async () => {
+    const count = 1_200;
+    // Batches of 1 000 rows: a key taken in the same batch (line 602) and in an earlier one (line 1102).
+    const keys: Record<number, string> = { 600: 'many-5', 1_100: 'many-7' };
+    const rows = (bad: boolean) =>
+      Array.from({ length: count }, (_, index) =>
+        row({
+          key: bad ? (keys[index] ?? `many-${index}`) : `many-${index}`,
+          orderId: `many-${index}`,
+          // Not the other tests' buyer, whose first page of licenses they read.
+          customerEmail: 'many@other.example',
+          customerName: '',
+          domains: bad && index === 1_150 ? 'localhost' : `m${index}.com`,
+        }),
+      );
+    const before = await licenseCount();
+    const dry = await upload(csv(...rows(true)), { dryRun: 'true' }).expect(200);
+    expect(dry.body).toMatchObject({ rows: count, imported: count - 3, rejected: 3 });
+    // Within a batch, the checks of each row come first, then those against the database.
+    expect((dry.body as Report).problems.map((problem) => `${problem.line} ${problem.code}`)).toEqual([
+      '602 CONFLICT',
+      '1152 DEVELOPMENT_DOMAIN',
+      '1102 CONFLICT',
+    ]);
+    await upload(csv(...rows(true))).expect(422);
+    expect(await licenseCount()).toBe(before);
+    await upload(csv(...rows(false))).expect(200);
+    expect(await licenseCount()).toBe(before + count);
+    const again = await upload(csv(...rows(false))).expect(200);
+    expect(again.body).toMatchObject({ imported: 0, unchanged: count, rejected: 0 });
+  });
+
   it('reads JSON Lines with the same fields, and a CSV with a byte order mark', async () => {
     const jsonl =
       JSON.stringify({

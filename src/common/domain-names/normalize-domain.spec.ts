@@ -1,4 +1,10 @@
-import { isPrivateOrLoopbackAddress, normalizeDomain, parseDevelopmentPattern } from './normalize-domain';
+import fc from 'fast-check';
+import {
+  isPlainHostName,
+  isPrivateOrLoopbackAddress,
+  normalizeDomain,
+  parseDevelopmentPattern,
+} from './normalize-domain';
 
 describe('normalizeDomain', () => {
   describe('public domains', () => {
@@ -234,6 +240,66 @@ describe('normalizeDomain', () => {
     it('leaves other single labels invalid', () => {
       expect(normalizeDomain('intranet', patterns).kind).toBe('invalid');
     });
+  });
+});
+
+/**
+ * Plainly ASCII names skip the URL parser. The parser gives them back unchanged, so the answers stay exactly the
+ * same: proven against the parser itself, for every such name fast-check makes, with and without the shortcut.
+ */
+describe('plain ASCII names, without the URL parser', () => {
+  /** Names of the alphabet that matters (letters, digits, hyphens, dots), shaped like host names or not at all. */
+  const names = fc.oneof(
+    fc
+      .tuple(
+        fc.array(fc.string({ unit: fc.constantFrom(...'abwxn019-'), maxLength: 70 }), { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+      )
+      .map(([labels, trailingDot]) => `${labels.join('.')}${trailingDot ? '.' : ''}`),
+    fc.string({ unit: fc.constantFrom(...'ax0x9-.n'), maxLength: 30 }),
+    fc.constantFrom('xn--e1afmkfd.xn--p1ai', 'xn--abc.com', 'a.0x1f', 'a.0x', '1.2.3.4', 'a.b.1.', 'www.com'),
+  );
+
+  it.each([
+    ['shop-1.example.com', true],
+    ['www.example.com.', true],
+    ['localhost', true],
+    ['-bad.com', true],
+    ['ab--cd.com', true],
+    [`${'a'.repeat(64)}.com`, true],
+    ['example.1a', false],
+    ['1.2.3.4', false],
+    ['a.0x1f', false],
+    ['xn--e1afmkfd.xn--p1ai', false],
+    ['shop.xn--p1ai', false],
+    ['Example.com', false],
+    ['example.com/', false],
+    ['a..b.com', false],
+    ['.example.com', false],
+    ['example.com..', false],
+    ['пример.рф', false],
+  ])('%p is plain: %p', (name, plain) => {
+    expect(isPlainHostName(name)).toBe(plain);
+  });
+
+  it('holds only for names the WHATWG URL parser gives back exactly as they are', () => {
+    fc.assert(
+      fc.property(names, (name) => {
+        if (isPlainHostName(name)) expect(new URL(`http://${name}`).hostname).toBe(name);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('gives every plain name the answer it has through the URL parser', () => {
+    // `http://name/` is not plain: it goes through the parser, whose host is then `name` again.
+    fc.assert(
+      fc.property(names.filter(isPlainHostName), (name) => {
+        expect(normalizeDomain(name)).toEqual(normalizeDomain(`http://${name}/`));
+        expect(normalizeDomain(name, ['*.ab', 'wx.b0'])).toEqual(normalizeDomain(`http://${name}/`, ['*.ab', 'wx.b0']));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

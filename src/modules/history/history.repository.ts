@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { copyChunks, copyFrom } from '../../common/database/copy-rows';
 import { Actor } from './actor';
 import { LicenseEventEntity } from './license-event.entity';
 
@@ -46,6 +47,30 @@ export class HistoryRepository {
         column((event) => json(event.after)),
         column((event) => event.reason ?? null),
       ],
+    );
+  }
+
+  /**
+   * The same as {@link insertEvents} for thousands of events at once (an import): COPY, in the order given (the ids
+   * follow it), which costs the server and the client far less than arrays of that length.
+   */
+  async copyEvents(manager: EntityManager, occurredAt: Date, events: readonly NewLicenseEvent[]): Promise<void> {
+    const json = (value: Record<string, unknown> | null | undefined) => (value == null ? null : JSON.stringify(value));
+    await copyFrom(
+      manager,
+      'COPY license_events (license_id, type, occurred_at, actor_type, actor_id, actor_name, before, after, reason) ' +
+        'FROM STDIN',
+      copyChunks(events, (event) => [
+        event.licenseId,
+        event.type,
+        occurredAt,
+        event.actor.type,
+        event.actor.id,
+        event.actor.name,
+        json(event.before),
+        json(event.after),
+        event.reason ?? null,
+      ]),
     );
   }
 

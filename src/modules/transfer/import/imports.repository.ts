@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { copyChunks, copyFrom } from '../../../common/database/copy-rows';
 import { DurationUnit } from '../../../common/time/business-calendar';
 import { IssuanceMode } from '../../catalog/vendor.entity';
 import { LicenseStatus } from '../../licenses/license.entity';
@@ -53,14 +54,77 @@ export interface LicenseToInsert {
   createdAt: Date;
 }
 
+/** A row that passed the checks a row can pass alone, as it goes to the staging table of its batch. */
+export interface StagedLicense {
+  line: number;
+  insert: LicenseToInsert;
+  product: ImportProduct;
+  /** Calendar months of its imported update period, from `paidAt` to `updatesUntil`. */
+  months: number;
+  /** The first row of its order in the batch: it gives the order's facts, and carries its fingerprint. */
+  orderFingerprint: string | null;
+}
+
+/** The columns of the staging table, in the order of its COPY text (see {@link stagingCopyText}). */
+const STAGING_TABLE = `CREATE TEMPORARY TABLE import_rows (
+    line int NOT NULL, id uuid NOT NULL, order_id varchar NOT NULL, line_id varchar NOT NULL, product_id uuid NOT NULL,
+    vendor_code varchar NOT NULL, customer_email varchar NOT NULL, customer_name varchar, paid_at timestamptz NOT NULL,
+    fingerprint char(64), status varchar NOT NULL, key varchar, key_lookup varchar, storefronts int NOT NULL,
+    used int NOT NULL, granted int NOT NULL, updates_until timestamptz NOT NULL, due timestamptz,
+    delivered_at timestamptz, created_at timestamptz NOT NULL, months int NOT NULL, currency char(3) NOT NULL,
+    domains varchar[] NOT NULL
+  ) ON COMMIT DROP`;
+const STAGING_COLUMNS =
+  'line, id, order_id, line_id, product_id, vendor_code, customer_email, customer_name, paid_at, fingerprint, ' +
+  'status, key, key_lookup, storefronts, used, granted, updates_until, due, delivered_at, created_at, months, ' +
+  'currency, domains';
+
+/**
+ * The COPY text of a batch's rows for {@link ImportsRepository.stageBatch}, built apart from the statement so that
+ * the next batch's text is made while the database writes this one.
+ */
+export function stagingCopyText(licenses: readonly StagedLicense[]): string[] {
+  return [
+    ...copyChunks(licenses, ({ line, insert, product, months, orderFingerprint }) => {
+      const { row } = insert;
+      return [
+        line,
+        insert.id,
+        row.orderId,
+        row.lineId,
+        insert.productId,
+        row.vendor,
+        row.customerEmail,
+        row.customerName,
+        row.paidAt,
+        orderFingerprint,
+        row.status,
+        row.key,
+        row.keyLookup,
+        row.storefronts,
+        row.domainChangesUsed,
+        row.domainChangesGranted,
+        row.updatesUntil,
+        insert.deliveryDueAt,
+        row.deliveredAt,
+        insert.createdAt,
+        months,
+        product.currency,
+        row.domains,
+      ];
+    }),
+  ];
+}
+
 /** The fingerprint of an imported order: an order posted again by the shop with this id is then a conflict. */
 export function importedOrderFingerprint(orderId: string): string {
   return createHash('sha256').update(`imported:${orderId}`).digest('hex');
 }
 
 /**
- * Named queries of the import; no rules. Every statement takes a batch of rows (unnest of arrays), so a million
- * rows cost a few thousand statements, all in the caller's transaction.
+ * Named queries of the import; no rules. Each batch of rows goes by COPY into a temporary staging table, from which
+ * a few set-based statements write every table, all in the caller's transaction: a million rows cost a few
+ * thousand statements.
  */
 @Injectable()
 export class ImportsRepository {
@@ -93,32 +157,40 @@ export class ImportsRepository {
     return rows.map((row) => row.code);
   }
 
-  /** Inserts the orders not there yet (the first row of each order gives its facts), then reads them all. */
-  async upsertOrders(
-    manager: EntityManager,
-    orders: { orderId: string; customerEmail: string; customerName: string | null; paidAt: Date }[],
-    apiClientId: string | null,
-  ): Promise<Map<string, ExistingOrder>> {
-    if (orders.length === 0) return new Map();
+  /**
+   * The staging table of this transaction's batches (dropped with its end, commit or rollback). Created in the
+   * transaction, it is emptied in place for each batch: no file, no WAL, no dead rows left behind.
+   */
+  async createStaging(manager: EntityManager): Promise<void> {
+    await manager.query(STAGING_TABLE);
+  }
+
+  /** Replaces the staging table's rows with a batch's ({@link stagingCopyText}). */
+  async stageBatch(manager: EntityManager, copyText: string[]): Promise<void> {
+    await copyFrom(manager, `TRUNCATE import_rows; COPY import_rows (${STAGING_COLUMNS}) FROM STDIN`, copyText);
+  }
+
+  /**
+   * Inserts the staged batch's orders not there yet, each with the facts of its first row in the batch; answers the
+   * orders (already there) whose facts are not those: for every other order of the batch, its first row's facts
+   * are the order's.
+   */
+  async insertStagedOrders(manager: EntityManager, apiClientId: string | null): Promise<Map<string, ExistingOrder>> {
     await manager.query(
       `INSERT INTO orders (order_id, api_client_id, customer_email, customer_name, paid_at, fingerprint)
-       SELECT order_id, $2, customer_email, customer_name, paid_at, fingerprint
-         FROM unnest($1::varchar[], $3::varchar[], $4::varchar[], $5::timestamptz[], $6::char(64)[])
-              AS sent(order_id, customer_email, customer_name, paid_at, fingerprint)
+       SELECT DISTINCT ON (order_id) order_id, $1::uuid, customer_email, customer_name, paid_at, fingerprint
+         FROM import_rows ORDER BY order_id, line
        ON CONFLICT (order_id) DO NOTHING`,
-      [
-        orders.map((order) => order.orderId),
-        apiClientId,
-        orders.map((order) => order.customerEmail),
-        orders.map((order) => order.customerName),
-        orders.map((order) => order.paidAt),
-        orders.map((order) => importedOrderFingerprint(order.orderId)),
-      ],
+      [apiClientId],
     );
     const rows: { order_id: string; customer_email: string; customer_name: string | null; paid_at: Date }[] =
       await manager.query(
-        'SELECT order_id, customer_email, customer_name, paid_at FROM orders WHERE order_id = ANY($1::varchar[])',
-        [orders.map((order) => order.orderId)],
+        `SELECT o.order_id, o.customer_email, o.customer_name, o.paid_at
+           FROM (SELECT DISTINCT ON (order_id) order_id, customer_email, customer_name, paid_at
+                   FROM import_rows ORDER BY order_id, line) AS first
+           JOIN orders o ON o.order_id = first.order_id
+          WHERE (o.customer_email, o.customer_name, o.paid_at)
+                IS DISTINCT FROM (first.customer_email, first.customer_name, first.paid_at)`,
       );
     return new Map(
       rows.map((row) => [
@@ -133,98 +205,49 @@ export class ImportsRepository {
     );
   }
 
-  /** Inserts the licenses that collide with none (id, vendor key, order line); answers the ids inserted. */
-  async insertLicenses(manager: EntityManager, licenses: LicenseToInsert[], now: Date): Promise<Set<string>> {
-    if (licenses.length === 0) return new Set();
-    const column = <T>(value: (license: LicenseToInsert) => T): T[] => licenses.map(value);
-    const inserted: { id: string }[] = await manager.query(
-      `INSERT INTO licenses (id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
-                             storefronts, domain_changes_used, domain_changes_granted, paid_at, updates_until,
-                             delivery_due_at, delivered_at, created_at, updated_at)
-       SELECT id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup, storefronts,
-              used, granted, paid_at, updates_until, due, delivered_at, created_at, $17
-         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::uuid[], $5::varchar[], $6::varchar[],
-                     $7::varchar[], $8::varchar[], $9::varchar[], $10::int[], $11::int[], $12::int[],
-                     $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $18::timestamptz[])
-              AS sent(id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
-                      storefronts, used, granted, paid_at, updates_until, due, delivered_at, created_at)
-       ON CONFLICT DO NOTHING
-       RETURNING id`,
-      [
-        column((license) => license.id),
-        column((license) => license.row.orderId),
-        column((license) => license.row.lineId),
-        column((license) => license.productId),
-        column((license) => license.row.vendor),
-        column((license) => license.row.customerEmail),
-        column((license) => license.row.status),
-        column((license) => license.row.key),
-        column((license) => license.row.keyLookup),
-        column((license) => license.row.storefronts),
-        column((license) => license.row.domainChangesUsed),
-        column((license) => license.row.domainChangesGranted),
-        column((license) => license.row.paidAt),
-        column((license) => license.row.updatesUntil),
-        column((license) => license.deliveryDueAt),
-        column((license) => license.row.deliveredAt),
-        now,
-        column((license) => license.createdAt),
-      ],
-    );
-    return new Set(inserted.map((row) => row.id));
-  }
-
   /**
-   * Binds each license's domains in the file's order: one millisecond apart from its creation, so that the
-   * license lists them in that order, as the export wrote them.
+   * Inserts the staged licenses, but those on `excludedLines`, in the order of the file, unless one collides with a
+   * license there (id, vendor key, order line); with each license inserted, its imported update period (from its
+   * payment to its `updatesUntil`, nothing paid here) and its domains, bound in the file's order one millisecond
+   * apart from its creation, so that the license lists them in that order, as the export wrote them. Answers the
+   * lines of the licenses not inserted.
    */
-  async insertDomains(manager: EntityManager, licenses: LicenseToInsert[]): Promise<void> {
-    const ids: string[] = [];
-    const domains: string[] = [];
-    const boundAt: Date[] = [];
-    for (const license of licenses) {
-      license.row.domains.forEach((domain, index) => {
-        ids.push(license.id);
-        domains.push(domain);
-        boundAt.push(new Date(license.createdAt.getTime() + index));
-      });
-    }
-    if (ids.length === 0) return;
-    await manager.query(
-      `INSERT INTO license_domains (license_id, domain, bound_at)
-       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::timestamptz[])`,
-      [ids, domains, boundAt],
-    );
-  }
-
-  /** The imported update period of each license: from its payment to its `updatesUntil`, nothing paid here. */
-  async insertImportedPeriods(
+  async insertStagedLicenses(
     manager: EntityManager,
-    periods: { licenseId: string; months: number; startsAt: Date; endsAt: Date; currency: string; reason: string }[],
+    excludedLines: number[],
+    source: string,
     actor: { type: string; id: string | null; name: string | null },
     now: Date,
-  ): Promise<void> {
-    if (periods.length === 0) return;
-    const column = <T>(value: (period: (typeof periods)[number]) => T): T[] => periods.map(value);
-    await manager.query(
-      `INSERT INTO subscription_periods (license_id, kind, months, basis, starts_at, ends_at, amount, currency,
-                                         payment_reference, actor_type, actor_id, actor_name, reason, created_at)
-       SELECT license_id, 'imported', months, 'imported', starts_at, ends_at, 0, currency, NULL, $6, $7, $8, reason, $9
-         FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::char(3)[], $10::text[])
-              AS sent(license_id, months, starts_at, ends_at, currency, reason)`,
-      [
-        column((period) => period.licenseId),
-        column((period) => period.months),
-        column((period) => period.startsAt),
-        column((period) => period.endsAt),
-        column((period) => period.currency),
-        actor.type,
-        actor.id,
-        actor.name,
-        now,
-        column((period) => period.reason),
-      ],
+  ): Promise<Set<number>> {
+    const collided: { line: number }[] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO licenses (id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
+                               storefronts, domain_changes_used, domain_changes_granted, paid_at, updates_until,
+                               delivery_due_at, delivered_at, created_at, updated_at)
+         SELECT id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup, storefronts,
+                used, granted, paid_at, updates_until, due, delivered_at, created_at, $1::timestamptz
+           FROM import_rows WHERE line <> ALL($2::int[]) ORDER BY line
+         ON CONFLICT DO NOTHING
+         RETURNING id
+       ), created AS (
+         SELECT staged.* FROM import_rows staged
+          WHERE staged.line <> ALL($2::int[]) AND staged.id IN (SELECT id FROM inserted)
+       ), periods AS (
+         INSERT INTO subscription_periods (license_id, kind, months, basis, starts_at, ends_at, amount, currency,
+                                           payment_reference, actor_type, actor_id, actor_name, reason, created_at)
+         SELECT id, 'imported', months, 'imported', paid_at, updates_until, 0, currency, NULL, $3::varchar,
+                $4::varchar, $5::varchar, 'Imported from ' || $6::text || ', line ' || line, $1::timestamptz
+           FROM created
+       ), domains AS (
+         INSERT INTO license_domains (license_id, domain, bound_at)
+         SELECT created.id, bound.domain, created.created_at + (bound.position - 1) * interval '1 millisecond'
+           FROM created, unnest(created.domains) WITH ORDINALITY AS bound(domain, position)
+       )
+       SELECT line FROM import_rows staged
+        WHERE staged.line <> ALL($2::int[]) AND staged.id NOT IN (SELECT id FROM inserted)`,
+      [now, excludedLines, actor.type, actor.id, actor.name, source],
     );
+    return new Set(collided.map((row) => row.line));
   }
 
   /** The licenses that any of `rows` names by id, by its vendor's key, or by its order line; with their domains. */
@@ -283,18 +306,5 @@ export class ImportsRepository {
       deliveredAt: license.delivered_at,
       domains: license.domains ?? [],
     }));
-  }
-
-  /** One savepoint per batch: a statement that fails rolls back its batch only, and the import goes on checking. */
-  async savepoint(manager: EntityManager): Promise<void> {
-    await manager.query('SAVEPOINT import_batch');
-  }
-
-  async releaseSavepoint(manager: EntityManager): Promise<void> {
-    await manager.query('RELEASE SAVEPOINT import_batch');
-  }
-
-  async rollbackToSavepoint(manager: EntityManager): Promise<void> {
-    await manager.query('ROLLBACK TO SAVEPOINT import_batch');
   }
 }

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { DomainNormalizer } from '../../../common/domain-names/domain-normalizer';
+import { TimeOrderedUuids } from '../../../common/ids/time-ordered-uuids';
 import { monthsBetween } from '../../../common/time/calendar-months';
-import { BusinessCalendarService } from '../../calendar/calendar.module';
+import { BusinessCalendarService } from '../../calendar/business-calendar.service';
 import { Actor } from '../../history/actor';
 import { HistoryService } from '../../history/history.service';
 import { LicenseChangeRecorder } from '../../licenses/license-change-recorder';
@@ -16,15 +16,28 @@ import {
   ExistingLicense,
   ExistingOrder,
   ImportProduct,
+  importedOrderFingerprint,
   ImportsRepository,
   LicenseToInsert,
+  StagedLicense,
+  stagingCopyText,
 } from './imports.repository';
 import { FileRow, LicenseFileFormat, readLicenseFile } from './license-file-reader';
 
 /** Rows written per statement: large enough that a million rows cost few round trips, small enough for memory. */
 const BATCH_SIZE = 1000;
+/**
+ * Domains a batch holds at most, so that its memory has a bound whatever the file: a row may list up to 1 000 (one
+ * per storefront) in its 64 KiB. Rows of one or two domains never reach it.
+ */
+const MAX_BATCH_DOMAINS = 20_000;
 /** The problems a report lists; the count goes on. A file with a million bad rows must not make a huge answer. */
 const MAX_REPORTED_PROBLEMS = 1000;
+/**
+ * Rows read between two turns of the event loop: checking rows is synchronous work, and the answers of the database
+ * to the batch being written wait for such a turn. Every 100 rows (a few milliseconds) the database waits little.
+ */
+const ROWS_PER_TURN = 100;
 
 export interface ImportOptions {
   format: LicenseFileFormat;
@@ -96,23 +109,41 @@ export class ImportsService {
     };
     // Not a 'data' listener on the file: it would start the flow before the reader is piped, and lose bytes.
     let bytes = 0;
+    let rowsWritten = 0;
+    // The batch being written. The next one is read and checked meanwhile: the database and Node work at once.
+    let writing: Promise<void> = Promise.resolve();
     const queryRunner = this.dataSource.createQueryRunner();
     await queryRunner.connect();
     await queryRunner.startTransaction();
     try {
       const manager = queryRunner.manager;
       const catalog = await this.catalog(manager);
-      let batch: FileRow[] = [];
+      await this.repository.createStaging(manager);
+      const write = async (checked: CheckedBatch) => {
+        await this.fillDeliveryDues(manager, checked.staged);
+        const copyText = stagingCopyText(checked.staged);
+        await writing;
+        writing = this.writeBatch(manager, checked, copyText, options, report).then(() => {
+          rowsWritten += checked.rows;
+          options.onProgress?.({ rows: rowsWritten, bytes });
+        });
+        // Awaited before the next batch, or before the end; until then, a failure must not count as unhandled.
+        writing.catch(() => undefined);
+      };
+      // A license without an id in the file gets one that sorts after the one before: the indexes grow at their end.
+      const ids = new TimeOrderedUuids();
+      let batch = emptyBatch();
       for await (const row of readLicenseFile(file, options.format, (read) => (bytes = read))) {
         report.rows += 1;
-        batch.push(row);
-        if (batch.length < BATCH_SIZE) continue;
-        await this.importBatch(manager, batch, catalog, options, report);
-        batch = [];
-        options.onProgress?.({ rows: report.rows, bytes });
+        // Checked at once: what the file gave is garbage right away, and only the checked row waits for its batch.
+        this.checkRow(row, catalog, ids, batch);
+        if (report.rows % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (batch.rows < BATCH_SIZE && batch.domains < MAX_BATCH_DOMAINS) continue;
+        await write(batch);
+        batch = emptyBatch();
       }
-      await this.importBatch(manager, batch, catalog, options, report);
-      options.onProgress?.({ rows: report.rows, bytes });
+      await write(batch);
+      await writing;
       if (options.dryRun || report.rejected > 0) {
         await queryRunner.rollbackTransaction();
       } else {
@@ -121,6 +152,8 @@ export class ImportsService {
       }
       return report;
     } catch (error) {
+      // A batch may still be on its way to the database when the file turns out unreadable.
+      await writing.catch(() => undefined);
       if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction();
       throw error;
     } finally {
@@ -135,14 +168,65 @@ export class ImportsService {
     return { vendors: new Set(await this.repository.vendors(manager)), products };
   }
 
-  private async importBatch(
-    manager: EntityManager,
-    batch: FileRow[],
+  /**
+   * The checks a row passes alone (its cells, its vendor and product), all that does not need the database, done
+   * while the previous batch is being written; the row goes to its batch, rejected or staged.
+   */
+  private checkRow(
+    { line, fields }: FileRow,
     catalog: ImportCatalog,
+    ids: TimeOrderedUuids,
+    batch: CheckedBatch,
+  ): void {
+    batch.rows += 1;
+    const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain), this.clock.now());
+    if ('problems' in result) {
+      rejectInBatch(batch, line, result.problems);
+      return;
+    }
+    const { row } = result;
+    const product = catalog.products.get(`${row.vendor}\n${row.sku}`);
+    if (!catalog.vendors.has(row.vendor)) {
+      rejectInBatch(batch, line, [
+        { column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` },
+      ]);
+    } else if (product === undefined) {
+      rejectInBatch(batch, line, [
+        { column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` },
+      ]);
+    } else {
+      batch.domains += row.domains.length;
+      const firstOfOrder = !batch.orders.has(row.orderId);
+      if (firstOfOrder) batch.orders.add(row.orderId);
+      batch.staged.push({
+        line,
+        product,
+        insert: {
+          id: row.id ?? ids.next(this.clock.now()),
+          row,
+          productId: product.id,
+          // A pending license without one gets its SLA's before the batch is written (fillDeliveryDues).
+          deliveryDueAt: row.deliveryDueAt,
+          createdAt: row.createdAt ?? row.paidAt,
+        },
+        months: monthsBetween(row.paidAt, row.updatesUntil),
+        orderFingerprint: firstOfOrder ? importedOrderFingerprint(row.orderId) : null,
+      });
+    }
+  }
+
+  /**
+   * Writes a checked batch: its rows by COPY into the staging table, then its orders, then the licenses whose order
+   * agrees with their row, with their update periods and domains; a license that collides with one there is
+   * unchanged (the same facts) or a conflict. Then the history events of those created.
+   */
+  private async writeBatch(
+    manager: EntityManager,
+    batch: CheckedBatch,
+    copyText: string[],
     options: ImportOptions,
     report: ImportReport,
   ): Promise<void> {
-    if (batch.length === 0) return;
     const reject = (line: number, problems: RowProblem[]) => {
       report.rejected += 1;
       report.problemCount += problems.length;
@@ -150,106 +234,72 @@ export class ImportsService {
         if (report.problems.length < MAX_REPORTED_PROBLEMS) report.problems.push({ line, ...problem });
       }
     };
-    const checked: { line: number; row: ImportRow; product: ImportProduct }[] = [];
-    const now = this.clock.now();
-    for (const { line, fields } of batch) {
-      const result = checkImportRow(fields, (domain) => this.normalizer.normalize(domain), now);
-      if ('problems' in result) {
-        reject(line, result.problems);
-        continue;
-      }
-      const { row } = result;
-      const product = catalog.products.get(`${row.vendor}\n${row.sku}`);
-      if (!catalog.vendors.has(row.vendor)) {
-        reject(line, [{ column: 'vendor', code: 'UNKNOWN_VENDOR', message: `There is no vendor "${row.vendor}".` }]);
-      } else if (product === undefined) {
-        reject(line, [
-          { column: 'sku', code: 'UNKNOWN_PRODUCT', message: `${row.vendor} has no product "${row.sku}".` },
-        ]);
-      } else {
-        checked.push({ line, row, product });
-      }
-    }
-    if (checked.length === 0) return;
+    for (const { line, problems } of batch.rejected) reject(line, problems);
+    report.rejected += batch.unlisted.rows;
+    report.problemCount += batch.unlisted.problems;
+    if (batch.staged.length === 0) return;
 
-    await this.repository.savepoint(manager);
-    try {
-      const orders = await this.repository.upsertOrders(
-        manager,
-        firstOfEachOrder(checked.map(({ row }) => row)),
-        options.apiClientId,
-      );
-      const orderAgrees = checked.filter(({ line, row }) => {
-        const mismatch = orderMismatch(row, orders.get(row.orderId));
-        if (mismatch !== undefined) reject(line, [mismatch]);
-        return mismatch === undefined;
-      });
-      const dues = await this.defaultDeliveryDues(
-        manager,
-        orderAgrees.map(({ row, product }) => ({ row, product })),
-      );
-      const candidates = orderAgrees.map(({ line, row, product }, index) => ({
-        line,
-        product,
-        insert: {
-          id: row.id ?? randomUUID(),
-          row,
-          productId: product.id,
-          deliveryDueAt: row.deliveryDueAt ?? dues[index],
-          createdAt: row.createdAt ?? row.paidAt,
-        },
-      }));
-      const inserted = await this.repository.insertLicenses(
-        manager,
-        candidates.map(({ insert }) => insert),
-        now,
-      );
-      const created = candidates.filter(({ insert }) => inserted.has(insert.id));
-      const collided = candidates.filter(({ insert }) => !inserted.has(insert.id));
-      const existing = await this.repository.existingLicenses(
-        manager,
-        collided.map(({ insert }) => insert.row),
-      );
-      for (const { line, insert } of collided) {
-        const verdict = compareWithExisting(insert.row, existing);
-        if (verdict === 'unchanged') report.unchanged += 1;
-        else reject(line, [verdict]);
-      }
-      await this.recordCreated(manager, created, options, now);
-      report.imported += created.length;
-      await this.repository.releaseSavepoint(manager);
-    } catch (error) {
-      await this.repository.rollbackToSavepoint(manager);
-      throw error;
+    await this.repository.stageBatch(manager, copyText);
+    const otherOrders = await this.repository.insertStagedOrders(manager, options.apiClientId);
+    // An order's facts: those in the database when they differ from its first row in the batch, else that row's.
+    const orderFacts = new Map<string, ExistingOrder>();
+    for (const { insert, orderFingerprint } of batch.staged) {
+      const { row } = insert;
+      if (orderFingerprint !== null) orderFacts.set(row.orderId, otherOrders.get(row.orderId) ?? orderOf(row));
     }
+    const excluded: number[] = [];
+    const candidates = batch.staged.filter(({ line, insert }) => {
+      const mismatch = orderMismatch(insert.row, orderFacts.get(insert.row.orderId));
+      if (mismatch === undefined) return true;
+      reject(line, [mismatch]);
+      excluded.push(line);
+      return false;
+    });
+    const now = this.clock.now();
+    const collidedLines =
+      candidates.length === 0
+        ? new Set<number>()
+        : await this.repository.insertStagedLicenses(manager, excluded, options.source, options.actor, now);
+    const created = candidates.filter(({ line }) => !collidedLines.has(line));
+    const collided = candidates.filter(({ line }) => collidedLines.has(line));
+    const existing = await this.repository.existingLicenses(
+      manager,
+      collided.map(({ insert }) => insert.row),
+    );
+    for (const { line, insert } of collided) {
+      const verdict = compareWithExisting(insert.row, existing);
+      if (verdict === 'unchanged') report.unchanged += 1;
+      else reject(line, [verdict]);
+    }
+    await this.recordCreated(manager, created, options, now);
+    report.imported += created.length;
   }
 
   /**
    * A pending license without its due time gets the one its vendor's SLA gives, as one sold here would (the
-   * business calendar's overrides read once for the batch); null for the others.
+   * business calendar's days set by admins read once for the batch, and only when a row needs them).
    */
-  private async defaultDeliveryDues(
-    manager: EntityManager,
-    rows: { row: ImportRow; product: ImportProduct }[],
-  ): Promise<(Date | null)[]> {
-    const needed = rows.flatMap(({ row, product }, index) =>
-      row.status !== 'pending' || row.deliveryDueAt !== null || product.slaAmount === null || product.slaUnit === null
+  private async fillDeliveryDues(manager: EntityManager, staged: StagedLicense[]): Promise<void> {
+    const needed = staged.flatMap(({ insert, product }) =>
+      insert.row.status !== 'pending' ||
+      insert.deliveryDueAt !== null ||
+      product.slaAmount === null ||
+      product.slaUnit === null
         ? []
-        : [{ index, request: { start: row.paidAt, amount: product.slaAmount, unit: product.slaUnit } }],
+        : [{ insert, request: { start: insert.row.paidAt, amount: product.slaAmount, unit: product.slaUnit } }],
     );
-    const dues: (Date | null)[] = rows.map(() => null);
-    const computed = await this.calendar.addDurations(
+    if (needed.length === 0) return;
+    const dues = await this.calendar.addDurations(
       manager,
       needed.map(({ request }) => request),
     );
-    needed.forEach(({ index }, position) => (dues[index] = computed[position]));
-    return dues;
+    needed.forEach(({ insert }, index) => (insert.deliveryDueAt = dues[index]));
   }
 
-  /** Each license's `imported` history event and imported update period; its webhook when asked for. */
+  /** Each license's `imported` history event; its webhook when asked for. */
   private async recordCreated(
     manager: EntityManager,
-    created: { line: number; product: ImportProduct; insert: LicenseToInsert }[],
+    created: StagedLicense[],
     options: ImportOptions,
     now: Date,
   ): Promise<void> {
@@ -266,25 +316,46 @@ export class ImportsService {
         created.map(({ insert }, index) => ({ change: events[index], current: licenseRecord(insert, now) })),
       );
     } else {
-      await this.history.record(manager, ...events);
+      await this.history.recordMany(manager, events);
     }
-    await this.repository.insertImportedPeriods(
-      manager,
-      created.map(({ line, product, insert }) => ({
-        licenseId: insert.id,
-        months: monthsBetween(insert.row.paidAt, insert.row.updatesUntil),
-        startsAt: insert.row.paidAt,
-        endsAt: insert.row.updatesUntil,
-        currency: product.currency,
-        reason: `Imported from ${options.source}, line ${line}`,
-      })),
-      options.actor,
-      now,
-    );
-    await this.repository.insertDomains(
-      manager,
-      created.map(({ insert }) => insert),
-    );
+  }
+}
+
+/** A batch checked row by row: the rows rejected, and the others staged. */
+interface CheckedBatch {
+  /** Rows read, rejected and staged. */
+  rows: number;
+  /** The rejected rows whose problems a report may still list: the batch's first {@link MAX_REPORTED_PROBLEMS}. */
+  rejected: { line: number; problems: RowProblem[] }[];
+  listedProblems: number;
+  /** The rejected rows after those, counted only: no report lists them, and a batch keeps its memory bounded. */
+  unlisted: { rows: number; problems: number };
+  staged: StagedLicense[];
+  /** Domains of the staged rows. */
+  domains: number;
+  /** The orders of the staged rows so far: the first row of each gives its facts. */
+  orders: Set<string>;
+}
+
+function emptyBatch(): CheckedBatch {
+  return {
+    rows: 0,
+    rejected: [],
+    listedProblems: 0,
+    unlisted: { rows: 0, problems: 0 },
+    staged: [],
+    domains: 0,
+    orders: new Set(),
+  };
+}
+
+function rejectInBatch(batch: CheckedBatch, line: number, problems: RowProblem[]): void {
+  if (batch.listedProblems < MAX_REPORTED_PROBLEMS) {
+    batch.rejected.push({ line, problems });
+    batch.listedProblems += problems.length;
+  } else {
+    batch.unlisted.rows += 1;
+    batch.unlisted.problems += problems.length;
   }
 }
 
@@ -294,22 +365,14 @@ interface ImportCatalog {
   products: Map<string, ImportProduct>;
 }
 
-function firstOfEachOrder(rows: ImportRow[]) {
-  const orders = new Map<
-    string,
-    { orderId: string; customerEmail: string; customerName: string | null; paidAt: Date }
-  >();
-  for (const row of rows) {
-    if (!orders.has(row.orderId)) {
-      orders.set(row.orderId, {
-        orderId: row.orderId,
-        customerEmail: row.customerEmail,
-        customerName: row.customerName,
-        paidAt: row.paidAt,
-      });
-    }
-  }
-  return [...orders.values()];
+/** The order a row describes: its first row in a batch gives a new order its facts. */
+function orderOf(row: ImportRow): ExistingOrder {
+  return {
+    orderId: row.orderId,
+    customerEmail: row.customerEmail,
+    customerName: row.customerName,
+    paidAt: row.paidAt,
+  };
 }
 
 /** The rows of one order share its customer and payment; an order already there must be the same order. */
