@@ -1,6 +1,7 @@
 import * as jwt from 'jsonwebtoken';
+import { ENGINES, TestEngine } from '../support/database';
 import { hs256Token } from '../support/forged-tokens';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TEST_NOW, TestApp } from '../support/test-app';
 import { TEST_ADMIN } from '../support/test-config';
 
 interface StaffUser {
@@ -18,12 +19,29 @@ interface Account extends StaffUser {
   auth: string;
 }
 
+let counter = 0;
+const bearer = (accessToken: string) => `Bearer ${accessToken}`;
+const loginOn = (app: TestApp, email: string, password: string) =>
+  app.http().post('/v1/auth/login').send({ email, password });
+
+/** A new account of `role`, created through `app` by the admin whose `Authorization` header is `by`, logged in. */
+const createAccount = async (app: TestApp, role: 'admin' | 'staff', by: string): Promise<Account> => {
+  const password = `password-of-user-${++counter}`;
+  const created = await app
+    .http()
+    .post('/v1/staff-users')
+    .set('Authorization', by)
+    .send({ email: `member${counter}@licensor.test`, password, role })
+    .expect(201);
+  const user = created.body as StaffUser;
+  return { ...user, password, auth: bearer((await loginOn(app, user.email, password).expect(200)).body.accessToken) };
+};
+
 /** The staff account life cycle: disable, enable, role, own password, reset, and the audit log of it all. */
 describe('staff accounts (e2e)', () => {
   let t: TestApp;
   let admin: string;
   let adminId: string;
-  let counter = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -34,20 +52,8 @@ describe('staff accounts (e2e)', () => {
     await t.close();
   });
 
-  const bearer = (accessToken: string) => `Bearer ${accessToken}`;
-  const login = (email: string, password: string) => t.http().post('/v1/auth/login').send({ email, password });
-
-  const create = async (role: 'admin' | 'staff' = 'staff', by = admin): Promise<Account> => {
-    const password = `password-of-user-${++counter}`;
-    const created = await t
-      .http()
-      .post('/v1/staff-users')
-      .set('Authorization', by)
-      .send({ email: `member${counter}@licensor.test`, password, role })
-      .expect(201);
-    const user = created.body as StaffUser;
-    return { ...user, password, auth: bearer((await login(user.email, password).expect(200)).body.accessToken) };
-  };
+  const login = (email: string, password: string) => loginOn(t, email, password);
+  const create = (role: 'admin' | 'staff' = 'staff', by = admin) => createAccount(t, role, by);
 
   const post = (path: string, as = admin) => t.http().post(path).set('Authorization', as);
   const me = (as: string) => t.http().get('/v1/auth/me').set('Authorization', as);
@@ -152,28 +158,6 @@ describe('staff accounts (e2e)', () => {
       await t.http().get('/v1/staff-actions').set('Authorization', admin).expect(200);
       // With the first admin back, the other may be disabled.
       await post(`/v1/staff-users/${other.id}/disable`).expect(200);
-    });
-
-    it('keeps one enabled admin when two admins disable each other at once', async () => {
-      const one = await create('admin');
-      const two = await create('admin');
-      await setRole(adminId, 'staff', one.auth).expect(200);
-      const answers = await Promise.all([
-        post(`/v1/staff-users/${two.id}/disable`, one.auth),
-        post(`/v1/staff-users/${one.id}/disable`, two.auth),
-      ]);
-      // The loser was disabled first: its request is refused, as it no longer is an admin (401 or 403).
-      const [oneWon, twoWon] = answers.map((answer) => answer.status === 200);
-      expect(oneWon !== twoWon).toBe(true);
-      expect([401, 403]).toContain(answers[oneWon ? 1 : 0].status);
-      const [winner, loser] = oneWon ? [one, two] : [two, one];
-      await me(loser.auth).expect(401);
-      const enabledAdmins: { id: string }[] = await t.dataSource.query(
-        `SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL`,
-      );
-      expect(enabledAdmins).toEqual([{ id: winner.id }]);
-      await setRole(adminId, 'admin', winner.auth).expect(200);
-      await post(`/v1/staff-users/${winner.id}/disable`).expect(200);
     });
   });
 
@@ -378,3 +362,108 @@ function withoutSecrets(account: Account): StaffUser {
     passwordChangeRequired: account.passwordChangeRequired,
   };
 }
+
+/**
+ * The last enabled admin under concurrency, on an external PostgreSQL server and on the embedded engine: with two
+ * enabled admins left, each sends a change that removes an admin at the same time, through its own instance of the
+ * service on one database. Each change locks every enabled admin's row first (StaffUsersRepository.lockActiveAdminIds,
+ * SELECT … FOR UPDATE) and decides on what it then reads, so exactly one change applies and the other is judged
+ * after it. Were that lock lost, both changes would read two admins: this test then sees two answers of 200 and no
+ * enabled admin left, or, when the two changes deadlock on each other's rows, a 500 (both seen when tried).
+ */
+describe.each(ENGINES)('the last enabled admin under concurrency on %s (e2e)', (engine: TestEngine) => {
+  let t: TestApp;
+  let second: TestApp;
+  let adminId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({}, { engine });
+    second = await createTestApp({}, { engine, database: t.database });
+    adminId = (
+      await t
+        .http()
+        .get('/v1/auth/me')
+        .set('Authorization', await t.adminAuth())
+        .expect(200)
+    ).body.id;
+  });
+  // Back to the configured admin alone for the next race, in SQL: a failed race may have left no admin to ask.
+  afterEach(async () => {
+    await t.dataSource.query(`UPDATE staff_users SET role = 'admin', disabled_at = NULL WHERE id = $1`, [adminId]);
+    await t.dataSource.query(`UPDATE staff_users SET disabled_at = $2 WHERE id <> $1 AND disabled_at IS NULL`, [
+      adminId,
+      TEST_NOW,
+    ]);
+  });
+  afterAll(async () => {
+    await second?.close();
+    await t?.close();
+  });
+
+  const enabledAdminIds = async (): Promise<string[]> => {
+    const rows: { id: string }[] = await t.dataSource.query(
+      `SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL`,
+    );
+    return rows.map((row) => row.id);
+  };
+  const removals = async (ids: string[]): Promise<number> => {
+    const [row]: { count: string }[] = await t.dataSource.query(
+      `SELECT count(*) FROM staff_actions WHERE target_id = ANY($1::uuid[]) AND action IN ('disabled', 'role_changed')`,
+      [ids],
+    );
+    return Number(row.count);
+  };
+
+  type Change = 'disable' | 'demote';
+  const setRole = (app: TestApp, as: string, id: string, role: 'admin' | 'staff') =>
+    app.http().put(`/v1/staff-users/${id}/role`).set('Authorization', as).send({ role });
+  const send = (app: TestApp, actor: Account, change: Change, target: Account) =>
+    change === 'disable'
+      ? app.http().post(`/v1/staff-users/${target.id}/disable`).set('Authorization', actor.auth)
+      : setRole(app, actor.auth, target.id, 'staff');
+
+  // Whom each admin's change targets, and how the later one is refused once the other applied: an admin disabled
+  // meanwhile is refused as its token is (401) or, past the guard, as no longer an admin (403); one demoted meanwhile
+  // is no longer an admin (403); an admin stepping down after the other did is the last one (409).
+  const [GONE, NOT_ADMIN, LAST] = ['401 UNAUTHENTICATED', '403 FORBIDDEN', '409 LAST_ACTIVE_ADMIN'];
+  it.each([
+    { race: 'disabling each other', changes: ['disable', 'disable'], each: 'other', refusals: [GONE, NOT_ADMIN] },
+    { race: 'demoting each other', changes: ['demote', 'demote'], each: 'other', refusals: [NOT_ADMIN] },
+    {
+      race: 'one disabling the other, the other demoting the first',
+      changes: ['disable', 'demote'],
+      each: 'other',
+      refusals: [GONE, NOT_ADMIN],
+    },
+    { race: 'both stepping down', changes: ['demote', 'demote'], each: 'self', refusals: [LAST] },
+  ] as { race: string; changes: [Change, Change]; each: 'other' | 'self'; refusals: string[] }[])(
+    'keeps exactly one enabled admin when the last two race, $race, across two instances',
+    async ({ changes, each, refusals }) => {
+      const admin = await t.adminAuth();
+      const admins = [await createAccount(t, 'admin', admin), await createAccount(t, 'admin', admin)];
+      await setRole(t, admins[0].auth, adminId, 'staff').expect(200);
+      expect((await enabledAdminIds()).sort()).toEqual(admins.map((a) => a.id).sort());
+
+      const answers = await Promise.all(
+        admins.map((actor, i) => send([t, second][i], actor, changes[i], each === 'self' ? actor : admins[1 - i])),
+      );
+
+      const outcomes = answers.map(({ status, body }) => (status === 200 ? '200' : `${status} ${body.code}`));
+      expect(outcomes.filter((outcome) => outcome === '200')).toHaveLength(1);
+      const won = outcomes.indexOf('200');
+      expect(refusals).toContain(outcomes[1 - won]);
+      // The change that applied removed one admin; the refused one changed nothing.
+      const left = each === 'self' ? admins[1 - won] : admins[won];
+      expect(await enabledAdminIds()).toEqual([left.id]);
+      expect(await removals(admins.map((a) => a.id))).toBe(1);
+      await t.http().get('/v1/staff-actions').set('Authorization', left.auth).expect(200);
+      if (changes[won] === 'disable') {
+        await t
+          .http()
+          .get('/v1/auth/me')
+          .set('Authorization', admins[1 - won].auth)
+          .expect(401);
+      }
+    },
+  );
+});
