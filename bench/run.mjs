@@ -195,6 +195,8 @@ async function main() {
     });
     if (COMPARED !== undefined && KINDS.includes(COMPARED)) {
       older = await startOlderCommit(COMPARE_COMMIT, { serverUrl: SERVER_URL, admin: ADMIN });
+    } else if (COMPARED !== undefined) {
+      console.error(`BENCH_COMPARE_COMMIT is ignored: BENCH_KINDS has no orders to compare.`);
     }
 
     const scenario = { baseUrl: service.baseUrl, apiKey: client.apiKey, sku: SKU, addonId: ADDON_ID };
