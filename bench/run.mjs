@@ -243,6 +243,9 @@ async function main() {
       report.rounds[scale] = rounds;
       report.scales[scale] = Object.fromEntries(KINDS.map((kind) => [kind, summary(rounds.map((runs) => runs[kind]))]));
     }
+    // The older commit's service, database and worktree go before the restarts are timed, which they would slow.
+    await older?.close();
+    older = undefined;
     await reference.stop();
     reference = undefined;
     await service.stop();
