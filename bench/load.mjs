@@ -1,11 +1,13 @@
 /* global process */
 // One bounded autocannon run against the service, in its own process so that the load generator does not share
 // an event loop with the orchestrator's sampling. Argument: a JSON scenario; output: one JSON line of results.
+// `request` names the request to send when it is not the kind's own name: `reference` sends verify's request to the
+// reference server, `orders@<commit>` the orders request to an older checkout, so that each pair does the same work.
 import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 
 const scenario = JSON.parse(process.argv[2]);
-const { baseUrl, kind, connections, duration, licenses, apiKey, sku, addonId } = scenario;
+const { baseUrl, kind, request = kind, connections, duration, licenses, apiKey, sku, addonId } = scenario;
 
 /** The key and bound domain of seeded license `n` (1-based), as bench/run.mjs seeds them. */
 function seededLicense(n) {
@@ -27,6 +29,8 @@ const runId = `${process.pid}-${Date.now().toString(36)}`;
 
 const requests = {
   baseline: () => ({ method: 'GET', path: '/.well-known/jwks.json' }),
+  // The reference's floor: node:http answering a constant, what no framework can beat.
+  'bare-node': () => ({ method: 'GET', path: '/bare' }),
   verify: () => {
     const { key, domain } = randomLicense();
     return {
@@ -67,7 +71,7 @@ const instance = autocannon({
   url: baseUrl,
   connections,
   duration,
-  requests: [{ setupRequest: (request) => ({ ...request, ...requests[kind]() }) }],
+  requests: [{ setupRequest: (sent) => ({ ...sent, ...requests[request]() }) }],
 });
 instance.on('response', (_client, statusCode) => {
   statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;

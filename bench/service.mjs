@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 const STARTUP_TIMEOUT_MS = 120_000;
 export const SKU = 'bench-addon';
 export const ADDON_ID = 'cp_bench_addon';
@@ -38,8 +37,8 @@ export function freePort() {
  * The node flags of a package.json script that runs `node [flags] dist/…` (`start`, `import`), so that a benchmark
  * runs the service and the CLI as they are deployed; none for a script without them (an older checkout).
  */
-export function scriptNodeFlags(script) {
-  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+export function scriptNodeFlags(script, root = ROOT) {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const match = /(?:^|&& )node ((?:--\S+ )*)dist\//.exec(scripts[script] ?? '');
   return match ? match[1].split(' ').filter((flag) => flag !== '') : [];
 }
@@ -55,13 +54,36 @@ function deadline(ms, value) {
 export const seconds = (ms) => (ms / 1000).toFixed(2);
 
 /**
- * Starts `node [flags of npm start] [nodeArgs] dist/src/main.js` and resolves once a log line matches `ready` (or, without it, once the
- * port answers).
+ * Starts `node [flags of npm start] [nodeArgs] dist/src/main.js` of the checkout in `root` (this one unless told: the
+ * A/B of bench/run.mjs starts an older commit's) and resolves once a log line matches `ready` (or, without it, once
+ * the port answers).
  */
-export async function startService(env, { ready, port, nodeArgs = [] }) {
+export function startService(env, { ready, port, nodeArgs = [], root = ROOT }) {
+  return startNode([...scriptNodeFlags('start', root), ...nodeArgs, path.join(root, 'dist', 'src', 'main.js')], env, {
+    ready,
+    port,
+    cwd: root,
+    name: 'service',
+  });
+}
+
+/**
+ * Starts bench/reference.mjs (the bare node:http check) on `databaseUrl` with the service's signing key, so that
+ * the service's JWKS checks its tokens too; resolves once it prints "Listening on".
+ */
+export function startReference({ databaseUrl, signingKey, port }) {
+  return startNode(
+    [path.join(ROOT, 'bench', 'reference.mjs')],
+    { DATABASE_URL: databaseUrl, LICENSE_SIGNING_KEY: signingKey },
+    { ready: /Listening on/, port, cwd: ROOT, name: 'reference' },
+  );
+}
+
+/** Spawns `node args` with `env` (plus PATH, HOST and PORT) and waits until it is ready, as startService says. */
+async function startNode(args, env, { ready, port, cwd, name }) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...scriptNodeFlags('start'), ...nodeArgs, MAIN], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,7 +91,8 @@ export async function startService(env, { ready, port, nodeArgs = [] }) {
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   const listening = new Promise((resolve) => {
     const watch = (chunk) => {
-      output += chunk.toString();
+      // Only the tail is kept: a long run must not grow the orchestrator's memory with the child's log.
+      output = (output + chunk.toString()).slice(-8000);
       if (ready !== undefined && ready.test(output)) resolve();
     };
     child.stdout.on('data', watch);
@@ -95,14 +118,14 @@ export async function startService(env, { ready, port, nodeArgs = [] }) {
   startup.cancel();
   if (outcome !== 'ready') {
     child.kill('SIGKILL');
-    throw new Error(`The service did not start (${outcome}):\n${output.slice(-4000)}`);
+    throw new Error(`The ${name} did not start (${outcome}):\n${output.slice(-4000)}`);
   }
   const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
   return {
     pid: child.pid,
     startupMs,
     baseUrl: `http://127.0.0.1:${port}`,
-    /** The service's log since it started (the last 4 000 characters), for a failure report. */
+    /** The process's log since it started (the last 4 000 characters), for a failure report. */
     output: () => output.slice(-4000),
     async stop() {
       const stopping = Date.now();
@@ -114,7 +137,7 @@ export async function startService(env, { ready, port, nodeArgs = [] }) {
         child.kill('SIGKILL');
         await exited;
       }
-      console.error(`service stopped in ${seconds(Date.now() - stopping)} s${code === 'timeout' ? ' (killed)' : ''}`);
+      console.error(`${name} stopped in ${seconds(Date.now() - stopping)} s${code === 'timeout' ? ' (killed)' : ''}`);
     },
   };
 }
@@ -150,11 +173,12 @@ export function cpuSeconds(pid) {
 }
 
 /**
- * Where the service keeps its data: a fresh database `licensor_bench_<pid>` on `serverUrl`, or an empty DATA_DIR
- * for the embedded engine (`engine: 'embedded'`), whose URL is read from the connection file the service writes
- * there (`url()` after the service started).
+ * Where the service keeps its data: a fresh database `licensor_bench_<pid>` (`_<suffix>` added when given, for a
+ * second service of the same run) on `serverUrl`, or an empty DATA_DIR for the embedded engine (`engine:
+ * 'embedded'`), whose URL is read from the connection file the service writes there (`url()` after the service
+ * started).
  */
-export async function benchDatabase({ engine, serverUrl }) {
+export async function benchDatabase({ engine, serverUrl, suffix }) {
   if (engine === 'embedded') {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'licensor-bench-data-'));
     const url = () => {
@@ -163,7 +187,7 @@ export async function benchDatabase({ engine, serverUrl }) {
     };
     return { env: { DATA_DIR: dataDir }, url, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
-  const databaseName = `licensor_bench_${process.pid}`;
+  const databaseName = `licensor_bench_${process.pid}${suffix === undefined ? '' : `_${suffix}`}`;
   const server = new pg.Client({ connectionString: serverUrl });
   await server.connect();
   await server.query(`CREATE DATABASE ${databaseName}`);
