@@ -18,7 +18,9 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  // The package a file belongs to is named after its last node_modules/; content-disposition (under @fastify/static,
+  // which serves Swagger UI) is ESM-only too.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)(?!.*/node_modules/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -1,14 +1,19 @@
 import { STATUS_CODES } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import { INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, ResponseObject, SwaggerModule } from '@nestjs/swagger';
 import { FieldError, validationFailed } from './common/errors/domain-error';
+import { problem, PROBLEM_CONTENT_TYPE } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
 import { securityHeaders } from './common/http/security-headers';
+import { requestIdOf } from './common/logging/logging.module';
+import { recordMatchedRoute } from './common/metrics/route-label';
 import { RejectUnstorableTextPipe } from './common/http/unstorable-text.pipe';
-import { APP_CONFIG, AppConfig } from './config/app-config';
+import { AppConfig } from './config/app-config';
 import { STAFF_AUTH, STAFF_LOGIN_AUTH } from './modules/auth/access.decorators';
 
 /**
@@ -45,17 +50,62 @@ const API_TAGS: [name: string, description: string][] = [
   ['Operations', 'Health and Prometheus metrics, for the platform.'],
 ];
 
+/** Node's own defaults, which Fastify would change: how long an idle keep-alive connection and a request may take. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 300_000;
+
+/**
+ * The HTTP platform: Nest on Fastify, whose router and replies cost a fraction of Express's per request
+ * (bench/RESULTS.md). Its options keep what clients saw when the service ran on Express: paths match
+ * whatever their letter case and with or without a trailing slash, a path segment may be as long as a URL
+ * (download tokens, e-mails), queries are parsed by Node's `querystring` (a repeated name gives an array,
+ * `a[b]` is a plain name), requests that arrive during a shutdown are still served.
+ */
+export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapter {
+  const { trustProxy, hstsMaxAgeSeconds } = config.http;
+  const headers = securityHeaders({ hstsMaxAgeSeconds });
+  /** The headers of every answer: its request id, and the security headers. */
+  const withHeaders = (request: FastifyRequest, reply: FastifyReply, next: () => void): void => {
+    reply.raw.setHeader('X-Request-Id', request.id);
+    headers(request.raw, reply.raw, next);
+  };
+  const adapter = new FastifyAdapter({
+    // Behind the configured proxies, @Ip() (rate limits, installation reports) is the client's address.
+    trustProxy: trustProxy.length > 0 ? trustProxy : false,
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      maxParamLength: 65_536,
+      querystringParser: (query) => parseQueryString(query),
+    },
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    return503OnClosing: false,
+    genReqId: requestIdOf,
+    // A path that is not percent-encoded UTF-8 is refused before routing, before any hook and filter runs.
+    frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      withHeaders(request, reply, () => {
+        const bad = problem('BAD_REQUEST', 'The path is not percent-encoded UTF-8.');
+        void reply
+          .code(bad.status)
+          .header('Content-Type', PROBLEM_CONTENT_TYPE)
+          .send({ ...bad, requestId: request.id });
+      });
+    },
+  });
+  // Before any middleware, so that an answer refused by one (a body too large) carries them too; on the Node
+  // response, which routes that write their own answer use as well.
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => withHeaders(request, reply, () => done()));
+  return adapter;
+}
+
 /**
  * Everything an app needs besides its modules, shared by main.ts, the e2e tests and the OpenAPI writer so
- * that all three serve the same thing. Create the app with `bodyParser: false`: BodyParsingModule parses.
+ * that all three serve the same thing. Create the app on {@link createHttpAdapter} with `bodyParser: false`:
+ * BodyParsingModule parses.
  */
-export function configureApp(app: NestExpressApplication): OpenAPIObject {
-  app.disable('x-powered-by');
-  const config = app.get<AppConfig>(APP_CONFIG);
-  // Before every route and Nest's middleware, so that errors, 404s, Swagger UI and the legacy protocol get them.
-  app.use(securityHeaders({ hstsMaxAgeSeconds: config.http.hstsMaxAgeSeconds }));
-  // Behind the configured proxies, @Ip() (rate limits, installation reports) is the client's address.
-  app.set('trust proxy', config.http.trustProxy);
+export function configureApp(app: NestFastifyApplication): OpenAPIObject {
+  takeBodiesFromBodyParsingModule(app);
   app.useGlobalPipes(
     new RejectUnstorableTextPipe(),
     new ValidationPipe({
@@ -72,6 +122,25 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
     swaggerOptions: { persistAuthorization: true },
   });
   return document;
+}
+
+/**
+ * Fastify reads a request's body itself, by media type, and refuses a type it has no parser for. Here the body is
+ * read before it, by the body parsers of BodyParsingModule (Nest middleware, with their limits, errors and the
+ * routes that stream their body): Fastify takes what they read, or leaves the body unread.
+ */
+function takeBodiesFromBodyParsingModule(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (request, _payload, done) => {
+    done(null, (request.raw as { body?: unknown }).body);
+  });
+  // The template of the route that serves a request, for the request log and the metrics (see matchedRoutePath):
+  // once the middleware let it through, so that a body refused by a parser counts as served by no route.
+  fastify.addHook('preParsing', (request, _reply, _payload, done) => {
+    recordMatchedRoute(request.raw, request.routeOptions.url);
+    done();
+  });
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { ConfigError } from './config/parse-config';
 import { loadConfig } from './config/load-config';
 import { EmbeddedEngineError } from './database/embedded/embedded-engine-error';
@@ -20,10 +20,14 @@ async function bootstrap(): Promise<void> {
     embedded = await EmbeddedPostgres.start(config.dataDir, engineLog.write);
     config.database = { ...config.database, url: embedded.url };
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, embedded), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, embedded),
+    createHttpAdapter(config),
+    {
+      bodyParser: false,
+      bufferLogs: true,
+    },
+  );
   const logger = app.get(Logger);
   app.useLogger(logger);
   engineLog.attach(logger);
@@ -84,7 +88,7 @@ class EngineLogRelay {
 }
 
 /** Closes the app (pool included) before the embedded server, which then stops with a fast shutdown. */
-function stopGracefullyOnSignals(app: NestExpressApplication, embedded: EmbeddedPostgres | undefined): void {
+function stopGracefullyOnSignals(app: NestFastifyApplication, embedded: EmbeddedPostgres | undefined): void {
   const stop = async (): Promise<void> => {
     await app.close();
     await embedded?.stop();

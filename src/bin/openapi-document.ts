@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module';
-import { buildOpenApiDocument } from '../app.setup';
+import { buildOpenApiDocument, createHttpAdapter } from '../app.setup';
 import { completeConfig, parseConfig } from '../config/parse-config';
 
 /**
@@ -11,7 +11,7 @@ import { completeConfig, parseConfig } from '../config/parse-config';
 export async function generateOpenApiJson(): Promise<string> {
   const draft = parseConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' }, process.cwd());
   const config = completeConfig(draft, { jwtSecret: 'unused', apiKeySecret: 'unused', signingKeyPem: 'unused' });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
     preview: true,
     logger: false,
     bodyParser: false,

@@ -7,7 +7,7 @@ export interface AppConfig {
     host: string;
     port: number;
     /**
-     * Reverse proxies whose `X-Forwarded-For` is believed (Express's `trust proxy`): addresses, CIDR ranges or
+     * Reverse proxies whose `X-Forwarded-For` is believed (the platform's `trustProxy`): addresses, CIDR ranges or
      * `loopback`, `linklocal`, `uniquelocal`. Empty: the client address is the TCP peer.
      */
     trustProxy: string[];

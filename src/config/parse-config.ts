@@ -258,7 +258,7 @@ export function parseConfig(
 }
 
 /**
- * An entry Express's `trust proxy` takes. "Trust every proxy" (`true`) is not offered: any client could then
+ * An entry of the platform's `trustProxy` (proxy-addr's forms). "Trust every proxy" (`true`) is not offered: any client could then
  * name its own address in `X-Forwarded-For` and escape the per-address rate limit.
  */
 function isProxyAddress(entry: string): boolean {

@@ -1,3 +1,5 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { matchedRoutePath } from '../../src/common/metrics/route-label';
 import type { OpenAPIObject, OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 
 type Schema = SchemaObject | ReferenceObject;
@@ -67,38 +69,31 @@ function resolve(document: OpenAPIObject, schema: Schema): SchemaObject {
   return resolve(document, document.components?.schemas?.[ref.replace('#/components/schemas/', '')] ?? {});
 }
 
-interface JsonResponse {
-  statusCode: number;
-  getHeader(name: string): unknown;
-  json(body: unknown): unknown;
-}
-
 /**
  * Checks every JSON answer of the app against its OpenAPI document as it is sent; returns what was found so
- * far, each once. Install it before `app.init()`, so that it runs before the routes.
+ * far, each once. Install it before `app.init()`, so that it runs for every route. Answers a route writes on
+ * the Node response itself (streams, the add-on protocols) are not seen.
  */
-export function watchConformance(
-  app: { use(handler: (request: never, response: never, next: () => void) => void): unknown },
-  document: OpenAPIObject,
-): () => string[] {
+export function watchConformance(app: NestFastifyApplication, document: OpenAPIObject): () => string[] {
   const found = new Set<string>();
-  app.use((request: { method: string; route?: { path?: string } }, response: JsonResponse, next: () => void) => {
-    const json = response.json.bind(response);
-    response.json = (body: unknown) => {
-      const header = response.getHeader('content-type');
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (request, reply, payload, done) => {
+      const header = reply.getHeader('content-type');
       const contentType = typeof header === 'string' ? header : 'application/json';
-      for (const problem of nonConformities(
-        document,
-        { method: request.method, routePath: request.route?.path },
-        response.statusCode,
-        contentType,
-        body,
-      )) {
-        found.add(problem);
+      if (typeof payload === 'string' && /json/i.test(contentType)) {
+        for (const problem of nonConformities(
+          document,
+          { method: request.method, routePath: matchedRoutePath(request.raw) as string | undefined },
+          reply.statusCode,
+          contentType,
+          JSON.parse(payload) as unknown,
+        )) {
+          found.add(problem);
+        }
       }
-      return json(body);
-    };
-    next();
-  });
+      done(null, payload);
+    });
   return () => [...found];
 }

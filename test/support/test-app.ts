@@ -1,11 +1,11 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock/clock';
 import { LOG_DESTINATION } from '../../src/common/logging/logging.module';
 import { AppConfig } from '../../src/config/app-config';
@@ -17,7 +17,7 @@ import { TEST_ADMIN, testConfig } from './test-config';
 export const TEST_NOW = new Date('2026-03-02T09:00:00Z');
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   clock: FixedClock;
   config: AppConfig;
@@ -68,10 +68,14 @@ export async function createTestApp(
     .useValue(clock);
   if (options.logDestination) builder = builder.overrideProvider(LOG_DESTINATION).useValue(options.logDestination);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
+    bodyParser: false,
+    logger: false,
+  });
   if (options.logDestination) app.useLogger(app.get(Logger));
   const conformance = watchConformance(app, configureApp(app));
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const http = () => request(app.getHttpServer());
   let counter = 0;
   const adminAuth = async () => {

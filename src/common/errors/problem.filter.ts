@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 /** The one place where errors become HTTP answers: every error leaves as application/problem+json. */
@@ -12,10 +13,11 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
     const http = host.switchToHttp();
-    const request = http.getRequest<{ id?: unknown }>();
+    // The id the request log gave the Node request (Fastify's own request object has an id of its own).
+    const { id } = http.getRequest<FastifyRequest>().raw as { id?: unknown };
     const response = http.getResponse<unknown>();
     const { problem, expected } = toProblem(error);
-    const requestId = typeof request.id === 'string' ? request.id : undefined;
+    const requestId = typeof id === 'string' ? id : undefined;
     if (!expected) this.logger.error({ err: error, requestId }, 'Unexpected error while serving a request');
     if (problem.status === 401) httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
     // A refusal that can be retried later (429 RATE_LIMITED) says when, in whole seconds.

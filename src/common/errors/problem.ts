@@ -73,7 +73,7 @@ export function toProblem(error: unknown): { problem: Problem; expected: boolean
   if (error instanceof DomainError) {
     return { problem: problem(error.code, error.detail, error.extra), expected: true };
   }
-  // The Express adapter wraps body-parser's errors in an HttpException whose cause is the original.
+  // An adapter may wrap body-parser's errors in an HttpException whose cause is the original.
   const bodyError = error instanceof HttpException ? error.cause : error;
   if (isBodyParserError(bodyError)) {
     if (bodyError.type === 'entity.parse.failed') {

@@ -14,7 +14,7 @@ export class HttpResult<T> {
   ) {}
 }
 
-/** Unwraps {@link HttpResult}s through the HTTP adapter, which works on Express and Fastify alike. */
+/** Unwraps {@link HttpResult}s through the HTTP adapter, so that controllers stay free of the platform's objects. */
 @Injectable()
 export class HttpResultInterceptor implements NestInterceptor {
   constructor(private readonly adapterHost: HttpAdapterHost) {}

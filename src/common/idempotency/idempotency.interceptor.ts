@@ -16,7 +16,7 @@ import {
   IdempotencyCaller,
 } from './idempotency.rules';
 
-/** What the interceptor reads of a request, on Express (`route.path`) or Fastify (`routeOptions.url`). */
+/** What the interceptor reads of a request; `routeOptions.url` is the template of its route. */
 interface IdempotentRequest {
   method: string;
   headers: Record<string, string | string[] | undefined>;
@@ -24,7 +24,6 @@ interface IdempotentRequest {
   query?: Record<string, unknown>;
   body?: unknown;
   principal?: IdempotencyCaller;
-  route?: { path?: unknown };
   routeOptions?: { url?: unknown };
 }
 
@@ -89,7 +88,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 function routeTemplate(request: IdempotentRequest): string {
-  const template = request.route?.path ?? request.routeOptions?.url;
+  const template = request.routeOptions?.url;
   if (typeof template !== 'string' || template.length === 0) {
     throw new Error('@Idempotent() could not find the route template of the request');
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { destination as fileDescriptorDestination, stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
@@ -11,12 +11,14 @@ import { matchedRoutePath, routeLabel } from '../metrics/route-label';
 const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Keeps a caller's request id when it is a plain token, so a request can be traced across services. */
-export function requestIdOf(request: IncomingMessage, response: ServerResponse): string {
+/**
+ * The id of a request, on its log lines, its problem documents and its `X-Request-Id` answer header: the caller's
+ * own when it is a plain token, so a request can be traced across services, else a new UUID. The HTTP platform
+ * gives it to every request (createHttpAdapter); the request log takes it from there.
+ */
+export function requestIdOf(request: IncomingMessage): string {
   const given = request.headers[REQUEST_ID_HEADER];
-  const id = typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
-  response.setHeader('X-Request-Id', id);
-  return id;
+  return typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 /**
@@ -103,7 +105,6 @@ export function prettyLogStream(
       useFactory: (config: AppConfig, destination: DestinationStream | null) => {
         const options: Options = {
           level: config.logLevel,
-          genReqId: requestIdOf,
           serializers: {
             req: (request: { id: string; method: string }) => ({ id: request.id, method: request.method }),
             res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
@@ -117,7 +118,11 @@ export function prettyLogStream(
           },
         };
         const stream = destination ?? (config.logFormat === 'pretty' ? prettyLogStream() : null);
-        return { pinoHttp: stream === null ? options : [options, stream] };
+        // Every path: nestjs-pino's default pattern (`{/*splat}`) matches no path on Fastify.
+        return {
+          pinoHttp: stream === null ? options : [options, stream],
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+        };
       },
     }),
   ],

@@ -6,21 +6,23 @@ export const UNMATCHED_ROUTE = 'unmatched';
 /**
  * The `route` label of a request: the template of the route that served it (`/v1/products/:sku`), never
  * the raw URL, whose ids and keys would give the metric one series per value.
- *
- * `routePath` is the path of the Express route last matched. Nest mounts its middleware (request logging)
- * as Express routes on a catch-all wildcard path (`{/*splat}`), so a request that no controller matched
- * still carries the wildcard route of a middleware: a template with a wildcard counts as unmatched. The
- * controllers of this service declare no wildcard routes.
  */
 export function routeLabel(routePath: unknown): string {
   if (typeof routePath !== 'string' || routePath.length === 0 || routePath.includes('*')) return UNMATCHED_ROUTE;
   return routePath;
 }
 
+const MATCHED_ROUTE = Symbol('matchedRoute');
+
 /**
- * The one Express-specific read of the metrics and the request log: Express sets `req.route` to the route that
- * matched, whose `path` is the template Nest registered (`/v1/products/:sku`).
+ * Keeps on the Node request the template of the route the router chose for it (Fastify's `routeOptions.url`;
+ * none for a path no route serves), for those that see only the Node request: the request log and the metrics.
  */
+export function recordMatchedRoute(request: IncomingMessage, routePath: string | undefined): void {
+  (request as IncomingMessage & { [MATCHED_ROUTE]?: string })[MATCHED_ROUTE] = routePath;
+}
+
+/** What {@link recordMatchedRoute} kept; undefined for a request refused before routing or served by no route. */
 export function matchedRoutePath(request: IncomingMessage): unknown {
-  return (request as IncomingMessage & { route?: { path?: unknown } }).route?.path;
+  return (request as IncomingMessage & { [MATCHED_ROUTE]?: string })[MATCHED_ROUTE];
 }

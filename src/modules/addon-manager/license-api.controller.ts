@@ -1,8 +1,10 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Controller, HttpCode, Ip, Logger, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Ip, Logger, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { isDatabaseUnavailable } from '../../common/database/database-errors';
 import { DomainError } from '../../common/errors/domain-error';
+import { NodeRequest } from '../../common/http/node-request.decorator';
 import { ReleasePackages } from '../catalog/packages/release-packages';
 import { Public } from '../auth/access.decorators';
 import { VerificationMetrics } from '../verification/verification.metrics';
@@ -117,10 +119,11 @@ export class LicenseApiController {
     content: errorContent('SERVICE_UNAVAILABLE'),
   })
   async handle(
-    @Req() request: IncomingMessage,
-    @Res() response: ServerResponse,
+    @NodeRequest() request: IncomingMessage,
+    @Res() reply: FastifyReply,
     @Ip() ip: string | undefined,
   ): Promise<void> {
+    const response = reply.raw;
     const field = await readMultipartField(request, 'zdata');
     if (!field.ok) return this.refuse(response, 400, 'BAD_REQUEST', field.reason);
     const envelope = openEnvelope(field.value);

@@ -1,5 +1,6 @@
 import { ServerResponse } from 'node:http';
 import { Controller, Get, Ip, Logger, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { isDatabaseUnavailable } from '../../common/database/database-errors';
 import { DomainError } from '../../common/errors/domain-error';
@@ -87,9 +88,10 @@ export class UpgradeCenterController {
   @ApiResponse({ status: 503, description: 'The license database cannot be reached.', content: textContent() })
   async handle(
     @Query() query: Record<string, unknown>,
-    @Res() response: ServerResponse,
+    @Res() reply: FastifyReply,
     @Ip() ip: string | undefined,
   ): Promise<void> {
+    const response = reply.raw;
     const decoded = decodeUpgradeCenterQuery(query);
     if (!decoded.ok) {
       this.metrics.verified('BAD_REQUEST', 'upgrade_center');

@@ -1,5 +1,5 @@
-import { ServerResponse } from 'node:http';
 import { Controller, Get, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/http/api-problems.decorator';
 import { Public } from '../auth/access.decorators';
@@ -63,8 +63,8 @@ export class PackageDownloadsController {
     'PACKAGE_TRANSFERS_BUSY',
     'SERVICE_UNAVAILABLE',
   )
-  async download(@Param('token') token: string, @Res() response: ServerResponse): Promise<void> {
+  async download(@Param('token') token: string, @Res() reply: FastifyReply): Promise<void> {
     const { releaseId } = await this.downloads.releaseOfToken(token);
-    await this.packages.send(response, releaseId);
+    await this.packages.send(reply.raw, releaseId);
   }
 }

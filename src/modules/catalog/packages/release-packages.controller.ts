@@ -1,8 +1,10 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Controller, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { IncomingMessage } from 'node:http';
+import { Controller, Param, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ApiProblems } from '../../../common/http/api-problems.decorator';
+import { NodeRequest } from '../../../common/http/node-request.decorator';
 import { Allow, CurrentPrincipal } from '../../auth/access.decorators';
 import { Principal } from '../../auth/principal';
 import { ReleasePackageResponseDto } from './dto/release-package.response.dto';
@@ -10,12 +12,6 @@ import { ReleaseParamDto } from './dto/release.param.dto';
 import { UploadPackageQueryDto } from './dto/upload-package.query.dto';
 import { ACCEPTED_UPLOAD_MEDIA_TYPES, packageMediaTypeOf } from './package.rules';
 import { ReleasePackages, TRANSFER_IDLE_TIMEOUT_MS } from './release-packages';
-
-/** What Express adds to the answer object, as far as this controller uses it. */
-interface JsonResponse extends ServerResponse {
-  status(code: number): this;
-  json(body: unknown): this;
-}
 
 @ApiTags('Catalog')
 @Controller('v1/products/:sku/releases/:version/package')
@@ -57,8 +53,8 @@ export class ReleasePackagesController {
   async upload(
     @Param() params: ReleaseParamDto,
     @Query() query: UploadPackageQueryDto,
-    @Req() request: IncomingMessage,
-    @Res() response: JsonResponse,
+    @NodeRequest() request: IncomingMessage,
+    @Res() reply: FastifyReply,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     try {
@@ -88,7 +84,7 @@ export class ReleasePackagesController {
               : { id: principal.clientId, name: principal.name },
         },
       );
-      response.status(created ? 201 : 200).json(ReleasePackageResponseDto.from(stored));
+      await reply.code(created ? 201 : 200).send(ReleasePackageResponseDto.from(stored));
     } catch (error) {
       if (request.destroyed && !(error instanceof DomainError)) {
         // The client went away, or sent nothing for a minute, before the end of its body: nothing was stored. Its
@@ -98,7 +94,7 @@ export class ReleasePackagesController {
       if (!request.complete) {
         // The refusal is answered before the body was read to its end: what is left is read and dropped, so that
         // the client, still sending, gets the answer; the connection is not reused after it.
-        response.setHeader('Connection', 'close');
+        reply.header('Connection', 'close');
         request.resume();
       }
       throw error;

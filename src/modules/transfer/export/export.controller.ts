@@ -1,5 +1,5 @@
-import { ServerResponse } from 'node:http';
 import { applyDecorators, Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../../common/http/api-problems.decorator';
 import { Allow } from '../../auth/access.decorators';
@@ -120,13 +120,13 @@ export class ExportController {
   async licenses(
     @Query() query: ExportLicensesQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res() response: ServerResponse,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const { format: asked, ...criteria } = query;
     const format: ExportFormat = asked ?? negotiatedFormat(accept);
     const { takenAt, batches } = this.exports.exportLicenses(criteria);
     await sendDownload(
-      response,
+      reply.raw,
       {
         contentType: EXPORT_CONTENT_TYPES[format],
         fileName: exportFileName('licenses', format, takenAt),
@@ -153,7 +153,7 @@ export class ExportController {
   async events(
     @Query() query: ExportEventsQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res() response: ServerResponse,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const format: ExportFormat = query.format ?? negotiatedFormat(accept);
     const { takenAt, batches } = this.exports.exportEvents({
@@ -161,7 +161,7 @@ export class ExportController {
       until: query.until === undefined ? undefined : new Date(query.until),
     });
     await sendDownload(
-      response,
+      reply.raw,
       {
         contentType: EXPORT_CONTENT_TYPES[format],
         fileName: exportFileName('events', format, takenAt),

@@ -1,9 +1,10 @@
 import { IncomingMessage } from 'node:http';
 import { Transform, TransformCallback } from 'node:stream';
-import { Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ApiProblems } from '../../../common/http/api-problems.decorator';
+import { NodeRequest } from '../../../common/http/node-request.decorator';
 import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { Allow, CurrentPrincipal } from '../../auth/access.decorators';
 import { Principal } from '../../auth/principal';
@@ -67,7 +68,7 @@ export class ImportsController {
     'IMPORT_REJECTED',
   )
   async import(
-    @Req() request: IncomingMessage,
+    @NodeRequest() request: IncomingMessage,
     @Query() query: ImportQueryDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ImportReportResponseDto> {
