@@ -15,10 +15,11 @@ export interface PublicJwk {
   use: 'sig';
 }
 
-/** What a signed token says at least: who issued it, for whom, until when. Each kind of token adds its own. */
+/** What a signed token says at least: who issued it, for whom, when and until when. Each kind adds its own. */
 export interface SignedClaims {
   iss: typeof TOKEN_ISSUER;
   aud: string;
+  iat: number;
   exp: number;
 }
 

@@ -29,6 +29,19 @@ const claims = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+describe('TokenSigner.sign', () => {
+  it('makes the token jsonwebtoken makes: the same header and claims, an ES256 signature of the key', () => {
+    const keys = ecKeys();
+    const signer = signerOf(keys.privatePem);
+    const token = signer.sign(claims() as never);
+    const kid = signer.keySet.keys[0].kid;
+    const expected = jwt.sign(claims(), keys.privatePem, { algorithm: 'ES256', keyid: kid });
+    expect(token.split('.').slice(0, 2)).toEqual(expected.split('.').slice(0, 2));
+    const checked = jwt.verify(token, keys.publicPem, { algorithms: ['ES256'], clockTimestamp: NOW_SECONDS });
+    expect(checked).toEqual(claims());
+  });
+});
+
 describe('TokenSigner.verify', () => {
   const current = ecKeys();
   const signer = signerOf(current.privatePem);
