@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
-import { INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
+import { INestApplication, ValidationError } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -13,6 +13,7 @@ import { securityHeaders } from './common/http/security-headers';
 import { requestIdOf } from './common/logging/logging.module';
 import { recordMatchedRoute } from './common/metrics/route-label';
 import { RejectUnstorableTextPipe } from './common/http/unstorable-text.pipe';
+import { CompiledValidationPipe } from './common/validation/compiled-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { STAFF_AUTH, STAFF_LOGIN_AUTH } from './modules/auth/access.decorators';
 
@@ -108,7 +109,7 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
   takeBodiesFromBodyParsingModule(app);
   app.useGlobalPipes(
     new RejectUnstorableTextPipe(),
-    new ValidationPipe({
+    new CompiledValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

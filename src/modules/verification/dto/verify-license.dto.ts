@@ -1,7 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { CompiledSchema, stringOfLength } from '../../../common/validation/compiled-validation.pipe';
 import { IsOptionalNotNull } from '../../../common/validation/validation.decorators';
 
+/** Every add-on check comes through here: its valid bodies skip class-validator (CompiledValidationPipe). */
+@CompiledSchema({
+  type: 'object',
+  additionalProperties: false,
+  required: ['licenseKey', 'domain', 'product'],
+  properties: {
+    licenseKey: stringOfLength(1, 256),
+    domain: stringOfLength(1, 2048),
+    product: stringOfLength(1, 128),
+    version: stringOfLength(1, 64),
+    platformVersion: stringOfLength(1, 64),
+    edition: stringOfLength(1, 64),
+    nonce: stringOfLength(1, 128),
+  },
+})
 export class VerifyLicenseDto {
   @ApiProperty({
     example: 'CP-7K3QH-2M9XD-V4T8R-0B6WZ-NQ5JE',
