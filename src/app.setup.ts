@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { Socket } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
 import { INestApplication, ValidationError } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -83,6 +84,7 @@ export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapt
     requestTimeout: REQUEST_TIMEOUT_MS,
     return503OnClosing: false,
     genReqId: requestIdOf,
+    clientErrorHandler: answerClientError,
     // A path that is not percent-encoded UTF-8 is refused before routing, before any hook and filter runs.
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
       withHeaders(request, reply, () => {
@@ -97,7 +99,35 @@ export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapt
   // Before any middleware, so that an answer refused by one (a body too large) carries them too; on the Node
   // response, which routes that write their own answer use as well.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => withHeaders(request, reply, () => done()));
+  // An answer sent before its request's body was read to the end (a body refused while it is read: too large,
+  // malformed) reads and drops the rest, so that the connection stays usable: a body parser that stopped reading
+  // leaves the request paused, and the rest of it would otherwise be taken for the connection's next request.
+  adapter.getInstance().addHook('onSend', (request, _reply, payload, done) => {
+    if (!request.raw.complete) request.raw.resume();
+    done(null, payload);
+  });
   return adapter;
+}
+
+/** Node's own answers to a request it cannot parse, by its parser's error code; any other is 400. */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+/**
+ * A request that cannot be parsed (headers over 16 KiB, malformed HTTP) is answered as Node answers it, with
+ * `Connection: close`, and the connection is closed. Fastify's own answer leaves that header out, so a client
+ * that keeps connections alive sends its next request on the closed one.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  }
+  socket.destroy(error);
 }
 
 /**

@@ -69,9 +69,9 @@ export const TRANSFER_IDLE_TIMEOUT_MS = 60_000;
  *
  *   ```ts
  *   @Get('archive') @Public()
- *   async archive(@Query() query: ArchiveQueryDto, @Res() response: Response): Promise<void> {
+ *   async archive(@Query() query: ArchiveQueryDto, @Res() reply: FastifyReply): Promise<void> {
  *     const release = await this.decideWhichRelease(query); // your module's rules: 4xx problems thrown here
- *     await this.packages.send(response, release.id);
+ *     await this.packages.send(reply.raw, release.id);
  *   }
  *   ```
  * - `open(releaseId)`: the metadata and a Node `Readable` of the bytes, for a caller that does not answer HTTP with
