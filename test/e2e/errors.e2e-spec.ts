@@ -1,3 +1,4 @@
+import { AddressInfo, connect } from 'node:net';
 import { CatalogService } from '../../src/modules/catalog/catalog.service';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -157,5 +158,101 @@ describe('error answers (e2e)', () => {
   it('does not announce the framework', async () => {
     const response = await t.http().get('/health').expect(200);
     expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  describe('on a kept-alive connection', () => {
+    // An app of its own that listens, as the service does (supertest starts and stops a server per request).
+    let listening: TestApp;
+    let port: number;
+    beforeAll(async () => {
+      listening = await createTestApp();
+      await listening.app.listen(0, '127.0.0.1');
+      port = (listening.app.getHttpServer().address() as AddressInfo).port;
+    });
+    afterAll(async () => {
+      await listening.close();
+    });
+
+    /**
+     * Sends `requests` one after the other on one connection, each once the answer before it came, as a client
+     * that keeps connections alive does, and resolves to the status line of every answer read until the server
+     * closed the connection or every request was answered.
+     */
+    async function exchange(requests: string[]): Promise<string[]> {
+      return new Promise((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let received = '';
+        // An answer's status line follows the body before it on the same line: a body ends without a line break.
+        const statusLines = () => [...received.matchAll(/HTTP\/1\.1 \d{3}[^\r\n]*/g)].map(([line]) => line);
+        const finish = () => {
+          clearTimeout(timer);
+          clearTimeout(next);
+          socket.destroy();
+          resolve(statusLines());
+        };
+        const timer = setTimeout(finish, 5_000);
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.toString('latin1');
+          lastReceived = received;
+          const answered = statusLines().length;
+          if (answered >= requests.length) finish();
+          // The next request once this answer has had time to arrive whole: a client waits for the answer.
+          else if (answered === sent && next === undefined) {
+            next = setTimeout(() => {
+              next = undefined;
+              socket.write(requests[sent++]);
+            }, 50);
+          }
+        });
+        socket.on('close', finish);
+        socket.on('error', reject);
+        let sent = 1;
+        let next: NodeJS.Timeout | undefined;
+        socket.write(requests[0]);
+      });
+    }
+    const health = 'GET /health HTTP/1.1\r\nHost: licensor\r\n\r\n';
+    /** Everything the last {@link exchange} read. */
+    let lastReceived = '';
+
+    it('reads and drops a body it refused unread, so the next request on the connection is answered', async () => {
+      const notJson = (path: string) =>
+        `POST ${path} HTTP/1.1\r\nHost: licensor\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello`;
+      const malformed =
+        'POST /v1/licenses/verify HTTP/1.1\r\nHost: licensor\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 8\r\n\r\n{"licens';
+      // Over the 1 MB limit, sent in chunks without a length: refused once the parser has read past the limit.
+      const chunk = `{"name":"${'x'.repeat(64 * 1024)}`;
+      const tooLarge =
+        'POST /v1/products HTTP/1.1\r\nHost: licensor\r\nContent-Type: application/json\r\n' +
+        'Transfer-Encoding: chunked\r\n\r\n' +
+        `${chunk.length.toString(16)}\r\n${chunk}\r\n`.repeat(24) +
+        '0\r\n\r\n';
+      expect(
+        await exchange([
+          tooLarge,
+          health,
+          notJson('/v1/licenses/verify'),
+          health,
+          notJson('/v1/nowhere'),
+          malformed,
+          health,
+        ]),
+      ).toEqual([
+        'HTTP/1.1 413 Payload Too Large',
+        'HTTP/1.1 200 OK',
+        'HTTP/1.1 415 Unsupported Media Type',
+        'HTTP/1.1 200 OK',
+        'HTTP/1.1 415 Unsupported Media Type',
+        'HTTP/1.1 400 Bad Request',
+        'HTTP/1.1 200 OK',
+      ]);
+    });
+
+    it('answers headers over 16 KiB as Node does, 431 with Connection: close, and closes the connection', async () => {
+      const oversized = `GET /health HTTP/1.1\r\nHost: licensor\r\nX-Padding: ${'x'.repeat(20_000)}\r\n\r\n`;
+      expect(await exchange([oversized, health])).toEqual(['HTTP/1.1 431 Request Header Fields Too Large']);
+      expect(lastReceived).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\nConnection: close\r\n/);
+    });
   });
 });

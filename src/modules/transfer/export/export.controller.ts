@@ -13,10 +13,11 @@ import {
   EXPORT_MEDIA_TYPES,
   exportFileName,
   ExportFormat,
+  FileLayout,
   LICENSE_FILE_LAYOUT,
   negotiatedFormat,
 } from './export-format';
-import { ExportService } from './export.service';
+import { ExportRun, ExportService } from './export.service';
 import { sendDownload } from './export-stream';
 
 const STREAMED =
@@ -122,17 +123,13 @@ export class ExportController {
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { format: asked, ...criteria } = query;
-    const format: ExportFormat = asked ?? negotiatedFormat(accept);
-    const { takenAt, batches } = this.exports.exportLicenses(criteria);
-    await sendDownload(
-      reply.raw,
-      {
-        contentType: EXPORT_CONTENT_TYPES[format],
-        fileName: exportFileName('licenses', format, takenAt),
-        chunks: encodeBatches(batches, LICENSE_FILE_LAYOUT, format),
-      },
-      this.logger,
+    const { format, ...criteria } = query;
+    await this.download(
+      reply,
+      'licenses',
+      format ?? negotiatedFormat(accept),
+      this.exports.exportLicenses(criteria),
+      LICENSE_FILE_LAYOUT,
     );
   }
 
@@ -155,17 +152,27 @@ export class ExportController {
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const format: ExportFormat = query.format ?? negotiatedFormat(accept);
-    const { takenAt, batches } = this.exports.exportEvents({
+    const run = this.exports.exportEvents({
       since: query.since === undefined ? undefined : new Date(query.since),
       until: query.until === undefined ? undefined : new Date(query.until),
     });
-    await sendDownload(
+    await this.download(reply, 'events', query.format ?? negotiatedFormat(accept), run, EVENT_FILE_LAYOUT);
+  }
+
+  /** Streams an export as the dated attachment of its kind, in the format asked. */
+  private download<Item, Row extends object>(
+    reply: FastifyReply,
+    kind: 'licenses' | 'events',
+    format: ExportFormat,
+    { takenAt, batches }: ExportRun<Item>,
+    layout: FileLayout<Item, Row>,
+  ): Promise<void> {
+    return sendDownload(
       reply.raw,
       {
         contentType: EXPORT_CONTENT_TYPES[format],
-        fileName: exportFileName('events', format, takenAt),
-        chunks: encodeBatches(batches, EVENT_FILE_LAYOUT, format),
+        fileName: exportFileName(kind, format, takenAt),
+        chunks: encodeBatches(batches, layout, format),
       },
       this.logger,
     );
