@@ -2,6 +2,7 @@
 import '../../error-statuses';
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiProblems } from './api-problems.decorator';
 
@@ -33,7 +34,7 @@ describe('ApiProblems', () => {
   beforeAll(async () => {
     @Module({ controllers: [ThingsController] })
     class ThingsModule {}
-    const app = await NestFactory.create(ThingsModule, { preview: true, logger: false });
+    const app = await NestFactory.create(ThingsModule, new FastifyAdapter(), { preview: true, logger: false });
     paths = SwaggerModule.createDocument(app, new DocumentBuilder().build()).paths as typeof paths;
     await app.close();
   });

@@ -46,7 +46,7 @@ function request(key: string | undefined, principal: IdempotencyCaller | undefin
     query: {},
     body: { version: '1.0.0' },
     principal,
-    route: { path: '/v1/products/:sku/releases' },
+    routeOptions: { url: '/v1/products/:sku/releases' },
   };
 }
 
