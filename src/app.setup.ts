@@ -99,13 +99,6 @@ export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapt
   // Before any middleware, so that an answer refused by one (a body too large) carries them too; on the Node
   // response, which routes that write their own answer use as well.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => withHeaders(request, reply, () => done()));
-  // An answer sent before its request's body was read to the end (a body refused while it is read: too large,
-  // malformed) reads and drops the rest, so that the connection stays usable: a body parser that stopped reading
-  // leaves the request paused, and the rest of it would otherwise be taken for the connection's next request.
-  adapter.getInstance().addHook('onSend', (request, _reply, payload, done) => {
-    if (!request.raw.complete) request.raw.resume();
-    done(null, payload);
-  });
   return adapter;
 }
 

@@ -215,7 +215,7 @@ describe('error answers (e2e)', () => {
     /** Everything the last {@link exchange} read. */
     let lastReceived = '';
 
-    it('reads and drops a body it refused unread, so the next request on the connection is answered', async () => {
+    it('answers the next request on a connection after refusing a body, read or unread', async () => {
       const notJson = (path: string) =>
         `POST ${path} HTTP/1.1\r\nHost: licensor\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello`;
       const malformed =
