@@ -148,10 +148,18 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
   return document;
 }
 
+/** Where the Content-Type a request was sent with waits while Fastify chooses a body parser. */
+const SENT_CONTENT_TYPE = Symbol('sentContentType');
+
 /**
  * Fastify reads a request's body itself, by media type, and refuses a type it has no parser for. Here the body is
  * read before it, by the body parsers of BodyParsingModule (Nest middleware, with their limits, errors and the
  * routes that stream their body): Fastify takes what they read, or leaves the body unread.
+ *
+ * Fastify also refuses, with 415, a Content-Type header it cannot parse (`application/json, text/plain`) before
+ * the route sees the request, even without a body. The body parsers and the routes that stream judge the header
+ * themselves: while Fastify chooses its parser it sees a neutral type, and the header as sent is back before any
+ * route runs.
  */
 function takeBodiesFromBodyParsingModule(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -159,11 +167,26 @@ function takeBodiesFromBodyParsingModule(app: NestFastifyApplication): void {
   fastify.addContentTypeParser('*', (request, _payload, done) => {
     done(null, (request.raw as { body?: unknown }).body);
   });
-  // The template of the route that serves a request, for the request log and the metrics (see matchedRoutePath):
-  // once the middleware let it through, so that a body refused by a parser counts as served by no route.
   fastify.addHook('preParsing', (request, _reply, _payload, done) => {
+    const sent = request.headers['content-type'];
+    if (sent !== undefined) {
+      (request.raw as { [SENT_CONTENT_TYPE]?: string })[SENT_CONTENT_TYPE] = sent;
+      request.headers['content-type'] = 'application/octet-stream';
+    }
+    done();
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const sent = (request.raw as { [SENT_CONTENT_TYPE]?: string })[SENT_CONTENT_TYPE];
+    if (sent !== undefined) request.headers['content-type'] = sent;
+    // The template of the route that serves the request, for the request log and the metrics (matchedRoutePath):
+    // once the middleware and the body parsers let it through, so that a refused body counts as served by none.
     recordMatchedRoute(request.raw, request.routeOptions.url);
     done();
+  });
+  // A route that finds the request is none of its own (an empty path parameter) hands it to the not-found handler.
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    if (request.is404) recordMatchedRoute(request.raw, undefined);
+    done(null, payload);
   });
 }
 

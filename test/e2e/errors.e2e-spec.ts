@@ -145,6 +145,21 @@ describe('error answers (e2e)', () => {
     },
   );
 
+  it('leaves a Content-Type it cannot parse to the route when there is no body, as before: no 415 ahead of it', async () => {
+    const response = await t
+      .http()
+      .post('/v1/webhooks')
+      .set('Content-Type', 'application/json, text/plain')
+      .set('Content-Length', '0')
+      .expect(401);
+    expectProblem(response, 'UNAUTHENTICATED');
+  });
+
+  it('answers a path with an empty segment where a route has a parameter as no route at all', async () => {
+    const response = await t.http().get('/v1/customers//licenses').set('Authorization', admin).expect(404);
+    expectProblem(response, 'NOT_FOUND');
+  });
+
   it('answers an unexpected failure with a bare 500 that leaks nothing', async () => {
     const spy = jest
       .spyOn(t.app.get(CatalogService), 'listVendors')
