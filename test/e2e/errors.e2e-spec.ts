@@ -264,6 +264,13 @@ describe('error answers (e2e)', () => {
       ]);
     });
 
+    it('answers a request target that is no path (`*`) with 404 and its request id, in the header and the problem', async () => {
+      expect(await exchange(['GET * HTTP/1.1\r\nHost: licensor\r\n\r\n'])).toEqual(['HTTP/1.1 404 Not Found']);
+      const requestId = /^X-Request-Id: (\S+)\r$/im.exec(lastReceived)?.[1];
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lastReceived).toContain(`"requestId":"${requestId}"`);
+    });
+
     it('answers headers over 16 KiB as Node does, 431 with Connection: close, and closes the connection', async () => {
       const oversized = `GET /health HTTP/1.1\r\nHost: licensor\r\nX-Padding: ${'x'.repeat(20_000)}\r\n\r\n`;
       expect(await exchange([oversized, health])).toEqual(['HTTP/1.1 431 Request Header Fields Too Large']);

@@ -13,8 +13,8 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
     const http = host.switchToHttp();
-    // The id the request log gave the Node request (Fastify's own request object has an id of its own).
-    const { id } = http.getRequest<FastifyRequest>().raw as { id?: unknown };
+    // The request's id (requestIdOf), on Fastify's request from its first hook: also before the request log's.
+    const { id } = http.getRequest<FastifyRequest>();
     const response = http.getResponse<unknown>();
     const { problem, expected } = toProblem(error);
     const requestId = typeof id === 'string' ? id : undefined;
