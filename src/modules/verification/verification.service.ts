@@ -7,7 +7,7 @@ import { DomainBindingService } from '../licenses/domains/domain-binding.service
 import { Actor } from '../history/actor';
 import { normalizeLicenseKey } from '../licenses/license-key';
 import { LicensesRepository } from '../licenses/licenses.repository';
-import { installationReport, StoreTelemetry } from './installation-report';
+import { CheckSeen, installationReport, StoreTelemetry } from './installation-report';
 import { VerificationChannel } from './installation.entity';
 import { InstallationReports } from './installation-reports';
 import { buildTokenClaims } from './license-token.rules';
@@ -139,7 +139,7 @@ export class VerificationService {
     const now = this.clock.now();
     const result = this.answer(decision, request.nonce, now);
     this.metrics.verified(result.code, request.channel);
-    this.report(request, decision.code === 'NOT_FOUND' ? null : decision.license.id, result.code, now);
+    this.report(request, hosts, decision.code === 'NOT_FOUND' ? null : decision.license.id, result.code, now);
     return result;
   }
 
@@ -161,7 +161,7 @@ export class VerificationService {
   recordKeylessReport(request: KeylessReport): void {
     this.limiter.consume(request.clientIp, undefined);
     this.metrics.verified('NOT_FOUND', request.channel);
-    this.report(request, null, 'NOT_FOUND', this.clock.now());
+    this.report(request, this.storefrontHosts(request), null, 'NOT_FOUND', this.clock.now());
   }
 
   private storefrontHosts(request: Pick<VerificationRequest, 'storefronts'>) {
@@ -169,8 +169,13 @@ export class VerificationService {
   }
 
   /** The installation report of a check: one row per storefront host (an alias is no installation of its own). */
-  private report(request: KeylessReport, licenseId: string | null, code: VerificationCode, seenAt: Date): void {
-    const hosts = this.storefrontHosts(request);
+  private report(
+    request: KeylessReport,
+    hosts: CheckSeen['hosts'],
+    licenseId: string | null,
+    code: VerificationCode,
+    seenAt: Date,
+  ): void {
     this.installationReports.record(installationReport({ ...request, licenseId, hosts, code, seenAt }));
   }
 
