@@ -4,7 +4,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from './common/common.module';
-import { BodyParsingModule } from './common/http/body-parsing.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
@@ -39,7 +38,6 @@ export class AppModule {
         CommonModule,
         IdempotencyModule,
         LoggingModule,
-        BodyParsingModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(url, config.database.poolSize), retryAttempts: 3 }),
         ScheduleModule.forRoot(),
         AuthModule,

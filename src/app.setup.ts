@@ -10,9 +10,9 @@ import { FieldError, validationFailed } from './common/errors/domain-error';
 import { problem, PROBLEM_CONTENT_TYPE } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
+import { readRequestBodies } from './common/http/request-bodies';
 import { securityHeaders } from './common/http/security-headers';
 import { requestIdOf } from './common/logging/logging.module';
-import { recordMatchedRoute } from './common/metrics/route-label';
 import { RejectUnstorableTextPipe } from './common/http/unstorable-text.pipe';
 import { CompiledValidationPipe } from './common/validation/compiled-validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -126,10 +126,10 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 /**
  * Everything an app needs besides its modules, shared by main.ts, the e2e tests and the OpenAPI writer so
  * that all three serve the same thing. Create the app on {@link createHttpAdapter} with `bodyParser: false`:
- * BodyParsingModule parses.
+ * readRequestBodies reads the bodies.
  */
 export function configureApp(app: NestFastifyApplication): OpenAPIObject {
-  takeBodiesFromBodyParsingModule(app);
+  readRequestBodies(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(
     new RejectUnstorableTextPipe(),
     new CompiledValidationPipe({
@@ -146,48 +146,6 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
     swaggerOptions: { persistAuthorization: true },
   });
   return document;
-}
-
-/** Where the Content-Type a request was sent with waits while Fastify chooses a body parser. */
-const SENT_CONTENT_TYPE = Symbol('sentContentType');
-
-/**
- * Fastify reads a request's body itself, by media type, and refuses a type it has no parser for. Here the body is
- * read before it, by the body parsers of BodyParsingModule (Nest middleware, with their limits, errors and the
- * routes that stream their body): Fastify takes what they read, or leaves the body unread.
- *
- * Fastify also refuses, with 415, a Content-Type header it cannot parse (`application/json, text/plain`) before
- * the route sees the request, even without a body. The body parsers and the routes that stream judge the header
- * themselves: while Fastify chooses its parser it sees a neutral type, and the header as sent is back before any
- * route runs.
- */
-function takeBodiesFromBodyParsingModule(app: NestFastifyApplication): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (request, _payload, done) => {
-    done(null, (request.raw as { body?: unknown }).body);
-  });
-  fastify.addHook('preParsing', (request, _reply, _payload, done) => {
-    const sent = request.headers['content-type'];
-    if (sent !== undefined) {
-      (request.raw as { [SENT_CONTENT_TYPE]?: string })[SENT_CONTENT_TYPE] = sent;
-      request.headers['content-type'] = 'application/octet-stream';
-    }
-    done();
-  });
-  fastify.addHook('preValidation', (request, _reply, done) => {
-    const sent = (request.raw as { [SENT_CONTENT_TYPE]?: string })[SENT_CONTENT_TYPE];
-    if (sent !== undefined) request.headers['content-type'] = sent;
-    // The template of the route that serves the request, for the request log and the metrics (matchedRoutePath):
-    // once the middleware and the body parsers let it through, so that a refused body counts as served by none.
-    recordMatchedRoute(request.raw, request.routeOptions.url);
-    done();
-  });
-  // A route that finds the request is none of its own (an empty path parameter) hands it to the not-found handler.
-  fastify.addHook('onSend', (request, _reply, payload, done) => {
-    if (request.is404) recordMatchedRoute(request.raw, undefined);
-    done(null, payload);
-  });
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

@@ -12,6 +12,7 @@ import { LicenseApiService } from './license-api.service';
 import { openEnvelope } from './manager-envelope';
 import { decodeManagerRequest, MANAGER_ACTIONS, ManagerRequest } from './manager-request';
 import { readMultipartField } from './multipart-field';
+import { ReadsBody } from '../../common/http/request-bodies';
 
 /** The manager's error answer: it shows `error` to the store's admin and changes nothing. */
 interface ManagerError {
@@ -53,6 +54,7 @@ export class LicenseApiController {
   ) {}
 
   @Post()
+  @ReadsBody('stream')
   @HttpCode(200)
   @ApiOperation({
     summary: "The current add-ons' manager (license_api.php)",

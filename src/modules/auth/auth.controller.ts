@@ -23,6 +23,7 @@ import { Principal } from './principal';
 import { StaffTokenService } from './staff-token.service';
 import { StaffUserEntity } from './staff-user.entity';
 import { StaffUsersService } from './staff-users.service';
+import { ReadsBody } from '../../common/http/request-bodies';
 
 const WRONG_CREDENTIALS = 'The e-mail or the password is wrong.';
 
@@ -65,6 +66,7 @@ export class AuthController {
   }
 
   @Post('token')
+  @ReadsBody('form')
   @Public()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

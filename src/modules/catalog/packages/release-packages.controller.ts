@@ -12,6 +12,7 @@ import { ReleaseParamDto } from './dto/release.param.dto';
 import { UploadPackageQueryDto } from './dto/upload-package.query.dto';
 import { ACCEPTED_UPLOAD_MEDIA_TYPES, packageMediaTypeOf } from './package.rules';
 import { ReleasePackages, TRANSFER_IDLE_TIMEOUT_MS } from './release-packages';
+import { ReadsBody } from '../../../common/http/request-bodies';
 
 @ApiTags('Catalog')
 @Controller('v1/products/:sku/releases/:version/package')
@@ -19,6 +20,7 @@ export class ReleasePackagesController {
   constructor(private readonly packages: ReleasePackages) {}
 
   @Put()
+  @ReadsBody('stream')
   @Allow('admin')
   @ApiOperation({
     summary: 'Upload the package of a release',

@@ -12,6 +12,7 @@ import { actorOf } from '../../history/actor';
 import { ImportQueryDto, ImportReportResponseDto } from './dto/import.dto';
 import { ImportReport, ImportsService } from './imports.service';
 import { LicenseFileError, LicenseFileFormat } from './license-file-reader';
+import { ReadsBody } from '../../../common/http/request-bodies';
 
 /** The media types of a license file; anything else is 415. */
 const FORMAT_OF_MEDIA_TYPE: Record<string, LicenseFileFormat> = {
@@ -30,6 +31,7 @@ export class ImportsController {
   ) {}
 
   @Post()
+  @ReadsBody('stream')
   @Allow('admin')
   @HttpCode(200)
   @ApiOperation({

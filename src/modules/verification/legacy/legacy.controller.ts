@@ -8,6 +8,7 @@ import { VerificationMetrics } from '../verification.metrics';
 import { VerificationService } from '../verification.service';
 import { decodeLegacyRequest, LEGACY_DISPATCHES } from './legacy-request';
 import { LEGACY_CONTENT_TYPE, legacyResponseXml } from './legacy-response';
+import { ReadsBody } from '../../../common/http/request-bodies';
 
 const EXAMPLE_REQUEST =
   '%7B%22license%22%3A%22CP-7K3QH-2M9XD-V4T8R-0B6WZ-NQ5JE%22%2C%22addon%22%3A%22cp_power_scroll_pagination%22%2C' +
@@ -98,6 +99,7 @@ export class LegacyController {
   ) {}
 
   @Get()
+  @ReadsBody('form')
   @Header('Content-Type', LEGACY_CONTENT_TYPE)
   @ApiLegacyCheck('GET')
   checkByGet(@Query() query: Record<string, unknown>, @Ip() ip: string | undefined): Promise<HttpResult<string>> {
@@ -105,6 +107,7 @@ export class LegacyController {
   }
 
   @Post()
+  @ReadsBody('form')
   @HttpCode(200)
   @Header('Content-Type', LEGACY_CONTENT_TYPE)
   @ApiLegacyCheck('POST')
