@@ -6,8 +6,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, ResponseObject, SwaggerModule } from '@nestjs/swagger';
-import { FieldError, validationFailed } from './common/errors/domain-error';
-import { problem, PROBLEM_CONTENT_TYPE } from './common/errors/problem';
+import { DomainError, FieldError, validationFailed } from './common/errors/domain-error';
+import { problemAnswer } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
 import { readRequestBodies } from './common/http/request-bodies';
@@ -88,11 +88,11 @@ export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapt
     // A path that is not percent-encoded UTF-8 is refused before routing, before any hook and filter runs.
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
       withHeaders(request, reply, () => {
-        const bad = problem('BAD_REQUEST', 'The path is not percent-encoded UTF-8.');
-        void reply
-          .code(bad.status)
-          .header('Content-Type', PROBLEM_CONTENT_TYPE)
-          .send({ ...bad, requestId: request.id });
+        const answer = problemAnswer(
+          new DomainError('BAD_REQUEST', 'The path is not percent-encoded UTF-8.'),
+          request.id,
+        );
+        void reply.code(answer.status).headers(answer.headers).send(answer.body);
       });
     },
   });

@@ -10,7 +10,7 @@ import { QueryFailedError } from 'typeorm';
 import { DomainError, validationFailed } from './domain-error';
 import '../../error-statuses';
 import { errorStatus, registeredErrorCodes } from './error-codes';
-import { DATABASE_UNAVAILABLE_RETRY_SECONDS, toProblem } from './problem';
+import { DATABASE_UNAVAILABLE_RETRY_SECONDS, problemAnswer, toProblem } from './problem';
 
 describe('toProblem', () => {
   it('maps a domain error to its status from the one table, with its extra fields', () => {
@@ -124,5 +124,30 @@ describe('toProblem', () => {
       expect([code, status >= 400 && status < 600]).toEqual([code, true]);
       expect(code).toMatch(/^[A-Z][A-Z_]*[A-Z]$/);
     }
+  });
+});
+
+describe('problemAnswer', () => {
+  it('answers problem+json with the request id', () => {
+    const answer = problemAnswer(new DomainError('SKU_TAKEN', 'Taken.'), 'req-1');
+    expect(answer).toMatchObject({
+      status: 409,
+      headers: { 'Content-Type': 'application/problem+json' },
+      expected: true,
+    });
+    expect(answer.body).toMatchObject({ code: 'SKU_TAKEN', requestId: 'req-1' });
+    expect(Object.keys(answer.headers)).toEqual(['Content-Type']);
+  });
+
+  it('names the scheme on a 401 and says when to retry a refusal that can be retried', () => {
+    expect(problemAnswer(new DomainError('UNAUTHENTICATED', 'Log in.'), undefined).headers).toMatchObject({
+      'WWW-Authenticate': 'Bearer',
+    });
+    const limited = problemAnswer(new DomainError('RATE_LIMITED', 'Slow down.', { retryAfterSeconds: 7 }), 'r');
+    expect(limited).toMatchObject({ status: 429, headers: { 'Retry-After': '7' } });
+  });
+
+  it('marks a fault of the service as unexpected, for the log', () => {
+    expect(problemAnswer(new Error('boom'), 'r')).toMatchObject({ status: 500, expected: false });
   });
 });

@@ -115,6 +115,27 @@ export function toProblem(error: unknown): { problem: Problem; expected: boolean
   };
 }
 
+/** An error's whole answer: its status, the headers that go with it, and its problem document. */
+export interface ProblemAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Problem;
+  /** False for a fault of the service (see toProblem), which the log must show. */
+  expected: boolean;
+}
+
+/**
+ * The answer to an error, for every place that answers one: problem+json with the request's id, `WWW-Authenticate`
+ * on a 401, and `Retry-After` on a refusal that can be retried later (429 RATE_LIMITED, 503), in whole seconds.
+ */
+export function problemAnswer(error: unknown, requestId: string | undefined): ProblemAnswer {
+  const { problem: body, expected } = toProblem(error);
+  const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
+  if (body.status === 401) headers['WWW-Authenticate'] = 'Bearer';
+  if (typeof body.retryAfterSeconds === 'number') headers['Retry-After'] = String(body.retryAfterSeconds);
+  return { status: body.status, headers, body: { ...body, requestId }, expected };
+}
+
 function httpExceptionMessage(error: HttpException): string {
   const response = error.getResponse();
   if (typeof response === 'string') return response;
