@@ -9,6 +9,7 @@ import { DocumentBuilder, OpenAPIObject, ResponseObject, SwaggerModule } from '@
 import { DomainError, FieldError, validationFailed } from './common/errors/domain-error';
 import { problemAnswer } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
+import { HttpResult } from './common/http/http-result';
 import { ProblemResponseDto } from './common/http/problem-response.dto';
 import { readRequestBodies } from './common/http/request-bodies';
 import { securityHeaders } from './common/http/security-headers';
@@ -71,7 +72,7 @@ export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapt
     reply.raw.setHeader('X-Request-Id', request.id);
     headers(request.raw, reply.raw, next);
   };
-  const adapter = new FastifyAdapter({
+  const adapter = new HttpResultAdapter({
     // Behind the configured proxies, @Ip() (rate limits, installation reports) is the client's address.
     trustProxy: trustProxy.length > 0 ? trustProxy : false,
     routerOptions: {
@@ -100,6 +101,23 @@ export function createHttpAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapt
   // response, which routes that write their own answer use as well.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => withHeaders(request, reply, () => done()));
   return adapter;
+}
+
+/**
+ * Nest's Fastify adapter, which also sends what a handler returns as an {@link HttpResult}: its headers, its body,
+ * and its status in place of the route's. Here rather than in an interceptor, which would make every route pay
+ * for Nest's interceptor pipeline.
+ */
+class HttpResultAdapter extends FastifyAdapter {
+  override reply(
+    response: Parameters<FastifyAdapter['reply']>[0],
+    body: unknown,
+    statusCode?: number,
+  ): ReturnType<FastifyAdapter['reply']> {
+    if (!(body instanceof HttpResult)) return super.reply(response, body, statusCode);
+    for (const [name, value] of Object.entries(body.headers)) this.setHeader(response, name, value);
+    return super.reply(response, body.body, body.status);
+  }
 }
 
 /** Node's own answers to a request it cannot parse, by its parser's error code; any other is 400. */

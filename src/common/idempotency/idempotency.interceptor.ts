@@ -29,9 +29,8 @@ interface IdempotentRequest {
 
 /**
  * The HTTP side of {@link Idempotent}: reads and checks the `Idempotency-Key` header, scopes it by caller and
- * operation, fingerprints the request and lets {@link IdempotencyService} run the handler once. Applied per
- * route by the decorator, so it runs inside the global HttpResultInterceptor, which unwraps the HttpResult of
- * a replay.
+ * operation, fingerprints the request and lets {@link IdempotencyService} run the handler once. A replay is an
+ * HttpResult, which the HTTP adapter sends with the status of the first answer.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
