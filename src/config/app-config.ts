@@ -61,6 +61,11 @@ export interface AppConfig {
   importMaxBytes: number;
   /** The largest release package `PUT /v1/products/{sku}/releases/{version}/package` stores, in bytes (413 above). */
   packageMaxBytes: number;
+  /**
+   * How long a package transfer (upload or download) waits for a free transfer slot (at most half of
+   * `database.poolSize` run at once) before it is refused with 503 PACKAGE_TRANSFERS_BUSY; 0 refuses at once.
+   */
+  packageTransferWaitMs: number;
 }
 
 /** One limit of failed logins: at most `limit` failures within the last `windowSeconds`. */

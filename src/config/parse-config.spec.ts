@@ -205,6 +205,15 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads how long a package transfer waits for a slot, 10 s by default', () => {
+    expect(parseConfig({}, '/').packageTransferWaitMs).toBe(10_000);
+    expect(parseConfig({ PACKAGE_TRANSFER_WAIT_MS: '0' }, '/').packageTransferWaitMs).toBe(0);
+    expect(parseConfig({ PACKAGE_TRANSFER_WAIT_MS: '250' }, '/').packageTransferWaitMs).toBe(250);
+    expect(problemsOf({ PACKAGE_TRANSFER_WAIT_MS: '10s' })).toEqual([
+      'PACKAGE_TRANSFER_WAIT_MS must be a whole number from 0 to 300000; it is "10s".',
+    ]);
+  });
+
   it('reads the verification settings: token lifetime, earlier public keys and rate limits', () => {
     expect(parseConfig({}, '/').licenseTokens).toEqual({
       signingKeyPem: undefined,

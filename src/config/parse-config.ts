@@ -252,6 +252,7 @@ export function parseConfig(
     },
     importMaxBytes: integer('IMPORT_MAX_BYTES', 1024 ** 3, 1024, 64 * 1024 ** 3),
     packageMaxBytes: integer('PACKAGE_MAX_BYTES', 100 * 1024 ** 2, 1024, 16 * 1024 ** 3),
+    packageTransferWaitMs: integer('PACKAGE_TRANSFER_WAIT_MS', 10_000, 0, 300_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return draft;

@@ -374,9 +374,9 @@ describe('the add-on manager (license_api.php) and the Upgrade Center (addon_upd
       expect(response.headers['content-type']).toBe('text/xml; charset=utf-8');
       return [
         ...response.text.matchAll(
-          /<item id="([^"]+)"><file md5="([0-9a-f]+)">[^<]+<\/file><name>[^<]+<\/name><description>[^<]+<\/description><from_version>([^<]+)<\/from_version><to_version>([^<]+)<\/to_version><timestamp>\d+<\/timestamp><size>\d+<\/size><\/item>/g,
+          /<item id="([^"]+)"><file md5="([0-9a-f]+)">[^<]+<\/file><name>([^<]+)<\/name><description>([^<]+)<\/description><from_version>([^<]+)<\/from_version><to_version>([^<]+)<\/to_version><timestamp>\d+<\/timestamp><size>\d+<\/size><\/item>/g,
         ),
-      ].map(([, id, md5sum, from, to]) => ({ id, md5: md5sum, from, to }));
+      ].map(([, id, md5sum, name, description, from, to]) => ({ id, md5: md5sum, name, description, from, to }));
     }
 
     function download(addon: { addonId: string }, key: string, domains: string, packageId: string) {
@@ -393,7 +393,14 @@ describe('the add-on manager (license_api.php) and the Upgrade Center (addon_upd
       const valid = await license(A, 'uc-shop.com');
       const items = await check(A, valid.key, 'uc-shop.com', '1.1.0');
       expect(items).toEqual([
-        { id: expect.any(String), md5: packages.get(`${A.sku}@2.0.0`)!.md5, from: '1.1.0', to: '2.0.0' },
+        {
+          id: expect.any(String),
+          md5: packages.get(`${A.sku}@2.0.0`)!.md5,
+          name: A.name,
+          description: 'Infinite scroll on search pages',
+          from: '1.1.0',
+          to: '2.0.0',
+        },
       ]);
       const response = await download(A, valid.key, 'uc-shop.com', items[0].id).expect(200);
       expect(md5(response.body)).toBe(items[0].md5);
@@ -404,6 +411,8 @@ describe('the add-on manager (license_api.php) and the Upgrade Center (addon_upd
       expect(await check(B, lapsed.key, 'uc-lapsed.com', '1.0.0')).toEqual([]);
       const valid = await license(B, 'uc-valid.com');
       const [newer] = await check(B, valid.key, 'uc-valid.com', '1.0.0');
+      // A release without notes is described by its product's name and version.
+      expect(newer).toMatchObject({ name: B.name, description: `${B.name} 2.0.0`, to: '2.0.0' });
       await download(B, lapsed.key, 'uc-lapsed.com', newer.id).expect(403);
     });
 
@@ -411,7 +420,14 @@ describe('the add-on manager (license_api.php) and the Upgrade Center (addon_upd
       const lapsed = await license(A, 'uc-fix.com', LAPSED);
       const items = await check(A, lapsed.key, 'uc-fix.com', '1.0.0');
       expect(items).toEqual([
-        { id: expect.any(String), md5: packages.get(`${A.sku}@1.1.1`)!.md5, from: '1.0.0', to: '1.1.1' },
+        {
+          id: expect.any(String),
+          md5: packages.get(`${A.sku}@1.1.1`)!.md5,
+          name: A.name,
+          description: 'Security fix',
+          from: '1.0.0',
+          to: '1.1.1',
+        },
       ]);
       await download(A, lapsed.key, 'uc-fix.com', items[0].id).expect(200);
     });

@@ -5,7 +5,8 @@ import type { Response } from 'supertest';
 import { newProduct } from '../support/factories';
 import { buyLicense } from '../support/orders';
 import { createTestApp, TEST_NOW } from '../support/test-app';
-import { TestEngine } from '../support/database';
+import { ENGINES, TestEngine } from '../support/database';
+import { AppConfig } from '../../src/config/app-config';
 
 const MiB = 1024 * 1024;
 /** The test apps' PACKAGE_MAX_BYTES: room for the multi-MiB packages below, small enough to go over cheaply. */
@@ -47,8 +48,8 @@ interface StoredPackage {
 }
 
 /** What one app of this file needs: its catalog, its credentials and its helpers. */
-async function packagesApp(engine: TestEngine) {
-  const t = await createTestApp({ packageMaxBytes: MAX_BYTES }, { engine });
+async function packagesApp(engine: TestEngine, overrides: Partial<AppConfig> = {}) {
+  const t = await createTestApp({ packageMaxBytes: MAX_BYTES, ...overrides }, { engine });
   // Listening, so that raw requests (chunked uploads, paused and aborted downloads) reach it as supertest's do.
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
@@ -604,5 +605,77 @@ describe('release packages on the embedded engine (e2e)', () => {
       sku,
     ]);
     expect(await a.largeObjects()).toEqual([]);
+  });
+});
+
+describe.each(ENGINES)('package transfers beyond the transfer slots, on %s (e2e)', (engine) => {
+  /** Short, so that a refusal costs little; far from the default 10 s, so that the answer shows it was used. */
+  const WAIT_MS = 500;
+  let a: PackagesApp;
+  let slots: number;
+  let path: string;
+  let bytes: Buffer;
+  let token: string;
+  /** Downloads under way whose clients read nothing: each holds a transfer slot. */
+  const held: http.IncomingMessage[] = [];
+
+  beforeAll(async () => {
+    a = await packagesApp(engine, { packageTransferWaitMs: WAIT_MS });
+    // Half the pool, as ReleasePackages takes it (the test pool of 5: 2 slots, 3 connections left for the rest).
+    slots = Math.floor(a.t.config.database.poolSize / 2);
+    const sku = await a.createProduct({ sku: `pkg-busy-${engine}` }, [['1.0.0', '2026-01-10T00:00:00Z']]);
+    path = `/v1/products/${sku}/releases/1.0.0/package`;
+    // Far more than the socket buffers of a client that reads nothing take: its download stays under way.
+    bytes = packageOf(16 * MiB);
+    await a.upload(path, bytes).expect(201);
+    token = await a.tokenFor(await a.buy(sku), '1.0.0');
+  });
+  afterAll(async () => {
+    for (const response of held) response.destroy();
+    await a.t.close();
+  });
+
+  it('answers 503 PACKAGE_TRANSFERS_BUSY once every slot stayed taken for the wait, and serves again once one is free', async () => {
+    for (let client = 0; client < slots; client += 1) {
+      const response = await a.rawDownload(token);
+      response.pause();
+      held.push(response);
+      expect(response.statusCode).toBe(200);
+    }
+    // Each held download keeps its transaction open while its client reads nothing.
+    expect(await eventually(async () => (await a.openTransactions()) === slots)).toBe(true);
+
+    const started = performance.now();
+    const refused = await a.download(token).expect(503);
+    const waited = performance.now() - started;
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.body).toMatchObject({
+      status: 503,
+      code: 'PACKAGE_TRANSFERS_BUSY',
+      retryAfterSeconds: 5,
+      detail: expect.stringContaining(`(${slots}) stayed taken for 0.5 s`),
+    });
+    // It waited for a slot, and for PACKAGE_TRANSFER_WAIT_MS rather than the default 10 s (generous bounds).
+    expect(waited).toBeGreaterThanOrEqual(WAIT_MS * 0.8);
+    expect(waited).toBeLessThan(8000);
+    // Uploads take the same slots: refused alike, and nothing is stored.
+    const upload = await a.upload(path, packageOf(4096)).expect(503);
+    expect(upload.body).toMatchObject({ code: 'PACKAGE_TRANSFERS_BUSY' });
+    // The held downloads were not disturbed by the refusals.
+    expect(await a.openTransactions()).toBe(slots);
+
+    // A client that leaves gives its slot back: the next download gets the whole package.
+    held.shift()?.destroy();
+    expect(await eventually(async () => (await a.openTransactions()) === slots - 1)).toBe(true);
+    const served = await a.download(token).expect(200);
+    expect(md5(served.body as Buffer)).toBe(md5(bytes));
+
+    // A held download resumed ends whole, with the bytes of the package it began (the refused upload stored nothing).
+    const resumed = held.shift()!;
+    const rest = await readAll(resumed);
+    expect(rest.length).toBe(bytes.length);
+    expect(md5(rest)).toBe(md5(bytes));
+    expect(await eventually(async () => (await a.openTransactions()) === 0)).toBe(true);
   });
 });

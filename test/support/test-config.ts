@@ -44,6 +44,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     },
     importMaxBytes: 1024 ** 3,
     packageMaxBytes: 100 * 1024 ** 2,
+    packageTransferWaitMs: 10_000,
     ...overrides,
   };
 }

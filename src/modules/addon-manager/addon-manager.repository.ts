@@ -17,6 +17,11 @@ export interface ProductRelease extends CatalogRelease {
   productId: string;
 }
 
+/** A release with its product's name, as the Upgrade Center lists it. */
+export interface NamedProductRelease extends ProductRelease {
+  productName: string;
+}
+
 /** A license bound to one of a store's domains, as the manager's list shows it. */
 export interface BoundLicense {
   id: string;
@@ -97,6 +102,27 @@ export class AddonManagerRepository {
   }
 
   /**
+   * The releases of the product `sku`, each with the product's name, oldest first: for a caller that knows the
+   * product from a license check (its `productSku`) and so reads no product of its own. None for an unknown sku.
+   */
+  async releasesOfSku(manager: EntityManager, sku: string): Promise<NamedProductRelease[]> {
+    const rows = await manager.query<(ReleaseRow & { product_name: string })[]>(
+      `${RELEASES_WITH_PRODUCT} WHERE p.sku = $1 ORDER BY r.released_at, r.version`,
+      [sku],
+    );
+    return rows.map((row) => ({ ...toRelease(row), productName: row.product_name }));
+  }
+
+  /** The release `releaseId` when it is one of the product `sku`'s (the check's `productSku`); else null. */
+  async releaseOfSku(manager: EntityManager, releaseId: string, sku: string): Promise<ProductRelease | null> {
+    const rows = await manager.query<ReleaseRow[]>(`${RELEASES_WITH_PRODUCT} WHERE r.id = $1 AND p.sku = $2`, [
+      releaseId,
+      sku,
+    ]);
+    return rows.length === 0 ? null : toRelease(rows[0]);
+  }
+
+  /**
    * Keyed licenses of add-on products with a domain among `domains` bound, oldest first, and whether an
    * installation report holds a check of the license from `clientIp`.
    */
@@ -137,10 +163,18 @@ export class AddonManagerRepository {
   }
 }
 
+const RELEASE_COLUMNS = `r.id, r.product_id, r.version, r.released_at, r.security_fix, r.notes,
+         rp.size AS package_size, rp.md5 AS package_md5, rp.file_name AS package_file_name`;
+
 const RELEASES = `
-  SELECT r.id, r.product_id, r.version, r.released_at, r.security_fix, r.notes,
-         rp.size AS package_size, rp.md5 AS package_md5, rp.file_name AS package_file_name
+  SELECT ${RELEASE_COLUMNS}
     FROM releases r
+    LEFT JOIN release_packages rp ON rp.release_id = r.id`;
+
+const RELEASES_WITH_PRODUCT = `
+  SELECT ${RELEASE_COLUMNS}, p.name AS product_name
+    FROM releases r
+    JOIN products p ON p.id = r.product_id
     LEFT JOIN release_packages rp ON rp.release_id = r.id`;
 
 function toProduct(row: ProductRow): AddonProduct {

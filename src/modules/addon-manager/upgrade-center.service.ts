@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { TransactionRunner } from '../../common/database/transaction-runner';
 import { downloadVerdict } from '../subscriptions/download.rules';
 import { VerificationResult, VerificationService } from '../verification/verification.service';
 import { AddonManagerRepository, ProductRelease } from './addon-manager.repository';
@@ -16,11 +17,15 @@ export type PackageDownloadDecision =
  * as a verification (channel `upgrade_center`: same codes, rate limits and installation reports), and only a
  * license that is the customer's (VALID, or VERSION_NOT_COVERED: it runs a version past its subscription) is
  * offered or served the newest release its subscription covers, or a security fix.
+ *
+ * The check has already read the license with its product: its answer names the product (`productSku`, that of the
+ * add-on asked about), so each action then runs ONE read of releases by that sku, and no read of the product.
+ * A check that finds no license (NOT_FOUND, or no key at all) answers before anything else is read.
  */
 @Injectable()
 export class UpgradeCenterService {
   constructor(
-    private readonly transactions: TransactionRunner,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: AddonManagerRepository,
     private readonly verification: VerificationService,
     private readonly clock: Clock,
@@ -31,10 +36,7 @@ export class UpgradeCenterService {
     const result = await this.verify(request, clientIp);
     if (!takesUpdates(result.code) || result.license === undefined) return [];
     const license = { status: result.license.status, updatesUntil: new Date(result.license.updatesUntil) };
-    const { product, releases } = await this.transactions.run(async (manager) => {
-      const [product] = await this.repository.productsByAddonIds(manager, [request.addonId]);
-      return { product, releases: await this.repository.releasesOf(manager, [product.id]) };
-    });
+    const releases = await this.repository.releasesOfSku(this.dataSource.manager, result.license.productSku);
     const newest = newestTakeable(releases, license, this.clock.now());
     if (newest?.package == null) return [];
     const installed = request.addonVersion;
@@ -45,8 +47,8 @@ export class UpgradeCenterService {
         fileName: newest.package.fileName,
         md5: newest.package.md5,
         size: newest.package.size,
-        name: product.name,
-        description: newest.notes?.trim() || `${product.name} ${newest.version}`,
+        name: newest.productName,
+        description: newest.notes?.trim() || `${newest.productName} ${newest.version}`,
         fromVersion: installed || '0',
         toVersion: newest.version,
         timestamp: unixSeconds(newest.releasedAt),
@@ -60,11 +62,11 @@ export class UpgradeCenterService {
     if (!takesUpdates(result.code) || result.license === undefined) {
       return { allowed: false, status: 403, reason: `The license check answered ${result.code}.` };
     }
-    const release = await this.transactions.run(async (manager) => {
-      const [product] = await this.repository.productsByAddonIds(manager, [request.addonId]);
-      const release = await this.repository.releaseById(manager, request.packageId ?? '');
-      return release !== null && release.productId === product.id ? release : null;
-    });
+    const release = await this.repository.releaseOfSku(
+      this.dataSource.manager,
+      request.packageId ?? '',
+      result.license.productSku,
+    );
     if (release?.package == null) return { allowed: false, status: 404, reason: 'No such package of this add-on.' };
     const license = { status: result.license.status, updatesUntil: new Date(result.license.updatesUntil) };
     const verdict = downloadVerdict(license, release, this.clock.now());

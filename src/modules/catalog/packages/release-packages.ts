@@ -44,9 +44,7 @@ export interface PackageUpload {
   uploadedBy: { id: string; name: string };
 }
 
-/** How long a transfer waits for a free slot before it is refused with 503 PACKAGE_TRANSFERS_BUSY. */
-export const TRANSFER_SLOT_WAIT_MS = 10_000;
-/** The `Retry-After` of that refusal. */
+/** The `Retry-After` of a 503 PACKAGE_TRANSFERS_BUSY (no slot came free within `PACKAGE_TRANSFER_WAIT_MS`). */
 const BUSY_RETRY_AFTER_SECONDS = 5;
 /** A download whose client takes nothing for this long (its socket idle) is cut off, giving its slot back. */
 export const TRANSFER_IDLE_TIMEOUT_MS = 60_000;
@@ -81,12 +79,13 @@ export const TRANSFER_IDLE_TIMEOUT_MS = 60_000;
  * Every transfer holds one pooled database connection, in a transaction, for as long as its client sends or reads:
  * the large object is read in one snapshot, so a package replaced while it is downloaded is served whole, as it
  * was. At most half of `DATABASE_POOL_SIZE` transfers run at once per instance (uploads included); others wait for
- * a slot up to 10 s. A download whose client reads nothing for 60 s is cut off.
+ * a slot up to `PACKAGE_TRANSFER_WAIT_MS` (10 s by default). A download whose client reads nothing for 60 s is cut off.
  */
 @Injectable()
 export class ReleasePackages {
   private readonly logger = new Logger(ReleasePackages.name);
   private readonly slots: TransferSlots;
+  private readonly slotWaitMs: number;
   private readonly maxBytes: number;
 
   constructor(
@@ -97,7 +96,8 @@ export class ReleasePackages {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.slots = new TransferSlots(Math.max(1, Math.floor(config.database.poolSize / 2)), TRANSFER_SLOT_WAIT_MS);
+    this.slotWaitMs = config.packageTransferWaitMs;
+    this.slots = new TransferSlots(Math.max(1, Math.floor(config.database.poolSize / 2)), this.slotWaitMs);
     this.maxBytes = config.packageMaxBytes;
   }
 
@@ -241,7 +241,7 @@ export class ReleasePackages {
       throw new DomainError(
         'PACKAGE_TRANSFERS_BUSY',
         `Every slot for package transfers of this instance (${this.slots.capacity}) stayed taken for ` +
-          `${TRANSFER_SLOT_WAIT_MS / 1000} s; retry in ${BUSY_RETRY_AFTER_SECONDS} seconds.`,
+          `${this.slotWaitMs / 1000} s; retry in ${BUSY_RETRY_AFTER_SECONDS} seconds.`,
         { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS },
       );
     }
