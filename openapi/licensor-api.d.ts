@@ -99,7 +99,7 @@ export interface paths {
         put?: never;
         /**
          * The current add-ons' manager (license_api.php)
-         * @description Anyone: the protocol of the `cp_addons_manager` add-on, at the path it calls. One `multipart/form-data` field `zdata`: `base64(mac ‖ ciphertext ‖ iv)`, AES-128-CFB and HMAC-SHA256 under the constant key every copy of the manager holds, around a PHP-serialized array (`action`, `params`, …; arrays, strings, numbers, booleans and null only). Actions: `get_statistics` (which add-ons to switch off — those whose key is unknown, revoked, suspended, of another product, or whose storefronts are not covered — which to warn about, which may update), `get_list` (the licenses bound to the store’s domains), `get_all` (the catalog), `get_release_history`, `get_archive` (the package bytes of the newest release the license may take, or 403 with an empty body). Every add-on is decided as `POST /v1/licenses/verify` decides, with the same rate limits. Errors are `{"code", "error"}`: 400 `BAD_REQUEST` or `UNKNOWN_ACTION`, 429 `RATE_LIMITED` with `Retry-After`, 503 `SERVICE_UNAVAILABLE`.
+         * @description Anyone: the protocol of the `cp_addons_manager` add-on, at the path it calls. One `multipart/form-data` field `zdata`: `base64(mac ‖ ciphertext ‖ iv)`, AES-128-CFB and HMAC-SHA256 under the constant key every copy of the manager holds, around a PHP-serialized array (`action`, `params`, …; arrays, strings, numbers, booleans and null only). Actions: `get_statistics` (which add-ons to switch off — those whose key is unknown, revoked, suspended, of another product, or whose storefronts are not covered — which to warn about, which may update), `get_list` (the licenses bound to the store’s domains), `get_all` (the catalog), `get_release_history`, `get_archive` (the package bytes of the newest release the license may take, or 403 with an empty body). Every add-on is decided as `POST /v1/licenses/verify` decides, with the same rate limits. Errors are `{"code", "error"}`: 400 `BAD_REQUEST` or `UNKNOWN_ACTION`, 429 `RATE_LIMITED` with `Retry-After`, 503 `SERVICE_UNAVAILABLE` or `PACKAGE_TRANSFERS_BUSY` with `Retry-After`.
          */
         post: operations["LicenseApiController_handle"];
         delete?: never;
@@ -3034,9 +3034,11 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description The license database cannot be reached. */
+            /** @description The license database cannot be reached, or (`download`) every package transfer slot stayed taken; `Retry-After` says when to try again. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3382,9 +3384,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description The license database cannot be reached: nothing was decided. */
+            /** @description The license database cannot be reached: nothing was decided (`SERVICE_UNAVAILABLE`); or every package transfer slot stayed taken for `get_archive` (`PACKAGE_TRANSFERS_BUSY`). `Retry-After` says when to try again. */
             503: {
                 headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

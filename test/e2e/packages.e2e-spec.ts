@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
+import { managerPlaintext, postManager, sealEnvelope } from '../support/addon-manager';
 import { newProduct } from '../support/factories';
 import { buyLicense } from '../support/orders';
 import { createTestApp, TEST_NOW } from '../support/test-app';
@@ -616,6 +617,12 @@ describe.each(ENGINES)('package transfers beyond the transfer slots, on %s (e2e)
   let path: string;
   let bytes: Buffer;
   let token: string;
+  /** What the add-on channels send for the same package: a license bound to {@link STORE}, the package's id. */
+  const STORE = 'busy-shop.com';
+  let sku: string;
+  let addonId: string;
+  let key: string;
+  let packageId: string;
   /** Downloads under way whose clients read nothing: each holds a transfer slot. */
   const held: http.IncomingMessage[] = [];
 
@@ -623,13 +630,30 @@ describe.each(ENGINES)('package transfers beyond the transfer slots, on %s (e2e)
     a = await packagesApp(engine, { packageTransferWaitMs: WAIT_MS });
     // Half the pool, as ReleasePackages takes it (the test pool of 5: 2 slots, 3 connections left for the rest).
     slots = Math.floor(a.t.config.database.poolSize / 2);
-    const sku = await a.createProduct({ sku: `pkg-busy-${engine}` }, [['1.0.0', '2026-01-10T00:00:00Z']]);
+    addonId = `cp_pkg_busy_${engine}`;
+    sku = await a.createProduct({ sku: `pkg-busy-${engine}`, addonId }, [['1.0.0', '2026-01-10T00:00:00Z']]);
     path = `/v1/products/${sku}/releases/1.0.0/package`;
     // Far more than the socket buffers of a client that reads nothing take: its download stays under way.
     bytes = packageOf(16 * MiB);
     await a.upload(path, bytes).expect(201);
-    token = await a.tokenFor(await a.buy(sku), '1.0.0');
+    const license = await buyLicense<License>(a.t, a.shop, { sku, domain: STORE });
+    key = license.key;
+    token = await a.tokenFor(license, '1.0.0');
+    const offered = await a.t
+      .http()
+      .get(`/addon_updates.php?${upgradeCenterQuery('check')}`)
+      .expect(200);
+    packageId = /<item id="([^"]+)">/.exec(offered.text)![1];
   });
+  const upgradeCenterQuery = (action: 'check' | 'download'): string =>
+    new URLSearchParams({
+      action,
+      addon_id: addonId,
+      addon_version: '0.9.0',
+      license_number: key,
+      domains: STORE,
+      ...(action === 'download' ? { package_id: packageId } : {}),
+    }).toString();
   afterAll(async () => {
     for (const response of held) response.destroy();
     await a.t.close();
@@ -659,6 +683,22 @@ describe.each(ENGINES)('package transfers beyond the transfer slots, on %s (e2e)
     // It waited for a slot, and for PACKAGE_TRANSFER_WAIT_MS rather than the default 10 s (generous bounds).
     expect(waited).toBeGreaterThanOrEqual(WAIT_MS * 0.8);
     expect(waited).toBeLessThan(8000);
+    // The add-on channels refuse in their own formats, with the same Retry-After: CS-Cart's Upgrade Center in plain
+    // text, the add-on manager as {code, error}.
+    const upgradeCenter = await a.t
+      .http()
+      .get(`/addon_updates.php?${upgradeCenterQuery('download')}`)
+      .expect(503);
+    expect(upgradeCenter.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(upgradeCenter.headers['retry-after']).toBe('5');
+    const archive = await postManager(
+      a.t.http(),
+      sealEnvelope(
+        managerPlaintext({ action: 'get_archive', domains: [STORE], params: { product_id: sku, license_key: key } }),
+      ),
+    ).expect(503);
+    expect(archive.headers['retry-after']).toBe('5');
+    expect(archive.body).toEqual({ code: 'PACKAGE_TRANSFERS_BUSY', error: expect.any(String) });
     // Uploads take the same slots: refused alike, and nothing is stored.
     const upload = await a.upload(path, packageOf(4096)).expect(503);
     expect(upload.body).toMatchObject({ code: 'PACKAGE_TRANSFERS_BUSY' });

@@ -68,7 +68,7 @@ export class LicenseApiController {
       'catalog), `get_release_history`, `get_archive` (the package bytes of the newest release the license may ' +
       'take, or 403 with an empty body). Every add-on is decided as `POST /v1/licenses/verify` decides, with the ' +
       'same rate limits. Errors are `{"code", "error"}`: 400 `BAD_REQUEST` or `UNKNOWN_ACTION`, 429 ' +
-      '`RATE_LIMITED` with `Retry-After`, 503 `SERVICE_UNAVAILABLE`.',
+      '`RATE_LIMITED` with `Retry-After`, 503 `SERVICE_UNAVAILABLE` or `PACKAGE_TRANSFERS_BUSY` with `Retry-After`.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -117,7 +117,10 @@ export class LicenseApiController {
   })
   @ApiResponse({
     status: 503,
-    description: 'The license database cannot be reached: nothing was decided.',
+    description:
+      'The license database cannot be reached: nothing was decided (`SERVICE_UNAVAILABLE`); or every package ' +
+      'transfer slot stayed taken for `get_archive` (`PACKAGE_TRANSFERS_BUSY`). `Retry-After` says when to try again.',
+    headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
     content: errorContent('SERVICE_UNAVAILABLE'),
   })
   async handle(
@@ -139,6 +142,16 @@ export class LicenseApiController {
         const retryAfter = String(error.extra.retryAfterSeconds);
         this.metrics.verified('RATE_LIMITED', 'manager');
         return this.refuse(response, 429, 'RATE_LIMITED', 'Too many license checks; try again later.', retryAfter);
+      }
+      if (error instanceof DomainError && error.code === 'PACKAGE_TRANSFERS_BUSY') {
+        const retryAfter = String(error.extra.retryAfterSeconds);
+        return this.refuse(
+          response,
+          503,
+          error.code,
+          'Too many package downloads at once; try again later.',
+          retryAfter,
+        );
       }
       if (!isDatabaseUnavailable(error)) throw error;
       this.metrics.verified('SERVICE_UNAVAILABLE', 'manager');

@@ -85,7 +85,14 @@ export class UpgradeCenterController {
     headers: { 'Retry-After': { description: 'Seconds until the next window opens.', schema: { type: 'integer' } } },
     content: textContent(),
   })
-  @ApiResponse({ status: 503, description: 'The license database cannot be reached.', content: textContent() })
+  @ApiResponse({
+    status: 503,
+    description:
+      'The license database cannot be reached, or (`download`) every package transfer slot stayed taken; ' +
+      '`Retry-After` says when to try again.',
+    headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+    content: textContent(),
+  })
   async handle(
     @Query() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
@@ -104,6 +111,10 @@ export class UpgradeCenterController {
         this.metrics.verified('RATE_LIMITED', 'upgrade_center');
         response.setHeader('Retry-After', String(error.extra.retryAfterSeconds));
         return sendText(response, 429, 'Too many license checks; try again later.');
+      }
+      if (error instanceof DomainError && error.code === 'PACKAGE_TRANSFERS_BUSY') {
+        response.setHeader('Retry-After', String(error.extra.retryAfterSeconds));
+        return sendText(response, 503, 'Too many package downloads at once; try again later.');
       }
       if (!isDatabaseUnavailable(error)) throw error;
       this.metrics.verified('SERVICE_UNAVAILABLE', 'upgrade_center');
