@@ -22,4 +22,15 @@ export class TransactionRunner {
     if (current !== undefined) return work(current);
     return this.dataSource.transaction((manager) => this.ambient.run(manager, () => work(manager)));
   }
+
+  /**
+   * Runs work in the transaction already open in this async context if there is one, and otherwise outside any
+   * transaction, on the data source's manager: each statement then commits by itself. For work whose reads need no
+   * transaction and whose whole change is ONE statement (a combined statement), which is atomic on its own: it
+   * saves the round trips of BEGIN and COMMIT. Joining keeps an outer step's record (an Idempotency-Key's) in the
+   * same transaction as the change.
+   */
+  joinOrAutocommit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return work(this.ambient.getStore() ?? this.dataSource.manager);
+  }
 }

@@ -15,6 +15,25 @@ export type ProductRowChanges = Partial<
   >
 > & { updatedAt: Date };
 
+/** A product as issuance reads it: what decides a new license's status, key, updates and due time. */
+export interface IssuableProduct {
+  id: string;
+  sku: string;
+  updatePeriodMonths: number;
+  vendor: Pick<VendorEntity, 'code' | 'issuanceMode' | 'slaAmount' | 'slaUnit' | 'keyPrefix'>;
+}
+
+interface IssuableProductRow {
+  id: string;
+  sku: string;
+  update_period_months: number;
+  code: string;
+  issuance_mode: VendorEntity['issuanceMode'];
+  sla_amount: number | null;
+  sla_unit: VendorEntity['slaUnit'];
+  key_prefix: string | null;
+}
+
 /** Values of a new release row; `id` comes from the database. */
 export type NewReleaseRow = Omit<ReleaseEntity, 'id' | 'product'>;
 
@@ -44,14 +63,37 @@ export class CatalogRepository {
     return manager.getRepository(ProductEntity).findOneBy({ sku });
   }
 
-  /** The product with its vendor, in one query (issuance needs both for every item). */
-  findProductWithVendor(
+  /**
+   * What issuance needs of the products with these SKUs and of their vendors, by SKU, in one query for all the items
+   * of an order; a SKU without a product is missing from the map. Plain SQL: issuance is the hot write path.
+   */
+  async findProductsForIssuance(
     manager: EntityManager,
-    sku: string,
-  ): Promise<(ProductEntity & { vendor: VendorEntity }) | null> {
-    return manager.getRepository(ProductEntity).findOne({ where: { sku }, relations: { vendor: true } }) as Promise<
-      (ProductEntity & { vendor: VendorEntity }) | null
-    >;
+    skus: readonly string[],
+  ): Promise<Map<string, IssuableProduct>> {
+    const rows: IssuableProductRow[] = await manager.query(
+      `SELECT p.id, p.sku, p.update_period_months, v.code, v.issuance_mode, v.sla_amount, v.sla_unit, v.key_prefix
+         FROM products p JOIN vendors v ON v.code = p.vendor_code
+        WHERE p.sku = ANY($1::varchar[])`,
+      [skus],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.sku,
+        {
+          id: row.id,
+          sku: row.sku,
+          updatePeriodMonths: row.update_period_months,
+          vendor: {
+            code: row.code,
+            issuanceMode: row.issuance_mode,
+            slaAmount: row.sla_amount,
+            slaUnit: row.sla_unit,
+            keyPrefix: row.key_prefix,
+          },
+        },
+      ]),
+    );
   }
 
   findProductByAddonId(manager: EntityManager, addonId: string): Promise<ProductEntity | null> {

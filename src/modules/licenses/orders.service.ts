@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { CombinedStatement } from '../../common/database/combined-statement';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
 import { DomainError, validationFailed } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/idempotency/idempotency.rules';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { Principal } from '../auth/principal';
-import { CatalogRepository } from '../catalog/catalog.repository';
+import { CatalogRepository, IssuableProduct } from '../catalog/catalog.repository';
 import { BusinessCalendarService } from '../calendar/calendar.module';
 import { actorOf } from '../history/actor';
 import { LicenseResponseDto } from './dto/license.response.dto';
@@ -17,11 +18,16 @@ import { PlaceOrderDto } from './dto/place-order.dto';
 import { planIssuance } from './issuance.rules';
 import { paidAtImplausibility } from './paid-at.rules';
 import { LicenseChange, LicenseChangeRecorder } from './license-change-recorder';
+import { LicenseEntity } from './license.entity';
 import { generateLicenseKey, normalizeLicenseKey } from './license-key';
 import { licenseView } from './license-view';
 import { inListOrder, LicenseRecord, LicensesRepository } from './licenses.repository';
+import { OrderEntity } from './order.entity';
 
 type Storefront = Extract<Principal, { kind: 'storefront' }>;
+
+/** An order's row as issuance writes it. */
+type NewOrderRow = Omit<OrderEntity, 'createdAt' | 'apiClient'>;
 
 /** Keys of instant vendors without a prefix of their own. */
 const DEFAULT_KEY_PREFIX = 'LIC';
@@ -57,41 +63,87 @@ export class OrdersService {
   ): Promise<{ created: boolean; licenses: LicenseResponseDto[] }> {
     const domains = this.checkItems(order);
     const fingerprint = createHash('sha256').update(canonicalJson(order)).digest('hex');
-    const outcome = await this.transactions.run(async (manager) => {
-      const now = this.clock.now();
-      const paidAt = paymentTime(order, now);
-      // A concurrent post of the same new order waits here until the first one commits, then finds it.
-      const inserted = await this.licenses.insertOrderIfNew(manager, {
-        orderId: order.orderId,
-        apiClientId: storefront.clientId,
-        customerEmail: order.customer.email.toLowerCase(),
-        customerName: order.customer.name ?? null,
-        paidAt,
-        fingerprint,
-      });
-      if (!inserted) {
-        const existing = await this.licenses.findOrder(manager, order.orderId);
-        if (existing?.fingerprint !== fingerprint || existing.apiClientId !== storefront.clientId) {
-          throw new DomainError(
-            'ORDER_CONFLICT',
-            `Order ${order.orderId} was already placed with other contents; an order cannot be changed.`,
-          );
-        }
-        return { created: false, licenses: await this.orderLicenses(manager, order.orderId, now) };
-      }
-      const issued: LicenseRecord[] = [];
-      for (const index of order.items.keys()) {
-        issued.push(await this.issue(manager, storefront, order, index, paidAt, domains[index]));
+    const now = this.clock.now();
+    const paidAt = paymentTime(order, now);
+    const row: NewOrderRow = {
+      orderId: order.orderId,
+      apiClientId: storefront.clientId,
+      customerEmail: order.customer.email.toLowerCase(),
+      customerName: order.customer.name ?? null,
+      paidAt,
+      fingerprint,
+    };
+    // Issuance is the hot write path: the products are read first, then the order, its licenses, their domains,
+    // history events and webhook events are written by ONE statement, atomic without a transaction of its own (an
+    // Idempotency-Key's transaction, when there is one, is joined). The order's insert decides, as before: a
+    // concurrent post of the same new order waits in it until the first one commits, then finds it.
+    const outcome = await this.transactions.joinOrAutocommit(async (manager) => {
+      const products = await this.catalog.findProductsForIssuance(manager, [
+        ...new Set(order.items.map((item) => item.sku)),
+      ]);
+      const unknown = order.items.findIndex((item) => !products.has(item.sku));
+      // The order row decides first, then the items, as they are issued: a known order is answered as such.
+      if (unknown !== -1) return this.refuseUnknownProduct(storefront, order, row, unknown, now);
+      const issued = await this.issueAll(manager, storefront, order, row, products, domains);
+      if (!(await this.licenses.insertOrderWith(manager, issued.statement))) {
+        const licenses = await this.existingOrder(manager, storefront, order.orderId, fingerprint, now);
+        return { created: false, licenses };
       }
       // In the order a repeat of the order reads them back in.
-      issued.sort(inListOrder);
-      return { created: true, licenses: issued.map((record) => licenseView(record, now)) };
+      const licenses = [...issued.licenses].sort(inListOrder);
+      return { created: true, licenses: licenses.map((record) => licenseView(record, now)) };
     });
     // Counted once committed: a rolled-back order issued nothing.
     if (outcome.created) {
       for (const license of outcome.licenses) this.issued.inc({ vendor: license.vendor, status: license.status });
     }
     return outcome;
+  }
+
+  /**
+   * An item's SKU names no product: UNKNOWN_PRODUCT, unless the order id is known, which is answered first (the same
+   * order again, or ORDER_CONFLICT). The order is inserted in a transaction that the error rolls back, so that a
+   * concurrent post of the same order waits for it as for an order being issued.
+   */
+  private refuseUnknownProduct(
+    storefront: Storefront,
+    order: PlaceOrderDto,
+    row: NewOrderRow,
+    index: number,
+    now: Date,
+  ): Promise<{ created: boolean; licenses: LicenseResponseDto[] }> {
+    return this.transactions.run(async (manager) => {
+      if (!(await this.licenses.insertOrderIfNew(manager, row))) {
+        const licenses = await this.existingOrder(manager, storefront, order.orderId, row.fingerprint, now);
+        return { created: false, licenses };
+      }
+      const { sku } = order.items[index];
+      throw new DomainError('UNKNOWN_PRODUCT', `items[${index}].sku: there is no product "${sku}".`, {
+        field: `items[${index}].sku`,
+      });
+    });
+  }
+
+  /**
+   * The licenses of an order placed before with the same contents by the same storefront; ORDER_CONFLICT when it
+   * was placed with other contents or by another storefront.
+   */
+  private async existingOrder(
+    manager: EntityManager,
+    storefront: Storefront,
+    orderId: string,
+    fingerprint: string,
+    now: Date,
+  ): Promise<LicenseResponseDto[]> {
+    const existing = await this.licenses.findOrder(manager, orderId);
+    if (existing?.fingerprint !== fingerprint || existing.apiClientId !== storefront.clientId) {
+      throw new DomainError(
+        'ORDER_CONFLICT',
+        `Order ${orderId} was already placed with other contents; an order cannot be changed.`,
+      );
+    }
+    const records = await this.licenses.find(manager, { orderId });
+    return records.map((record) => licenseView(record, now));
   }
 
   /** Rejects what no database is needed to reject: repeated line ids, invalid domains. */
@@ -122,33 +174,47 @@ export class OrdersService {
     });
   }
 
-  private async issue(
+  /**
+   * The licenses of the order's items, and the combined statement that writes them with the order (its step
+   * `new_order`), their domains, their history events and their webhook events, all only when the order is new.
+   */
+  private async issueAll(
     manager: EntityManager,
     storefront: Storefront,
     order: PlaceOrderDto,
-    index: number,
-    paidAt: Date,
-    domain: string | undefined,
-  ): Promise<LicenseRecord> {
-    const item = order.items[index];
-    const product = await this.catalog.findProductWithVendor(manager, item.sku);
-    const vendor = product?.vendor;
-    if (!product || !vendor) {
-      throw new DomainError('UNKNOWN_PRODUCT', `items[${index}].sku: there is no product "${item.sku}".`, {
-        field: `items[${index}].sku`,
-      });
-    }
-    const plan = planIssuance({ vendor, updatePeriodMonths: product.updatePeriodMonths, paidAt });
-    // The overrides of the business calendar are read in this transaction: one range query per workday SLA.
-    const deliveryDueAt =
-      plan.deliverySla === null
-        ? null
-        : await this.calendar.addDuration(manager, paidAt, plan.deliverySla.amount, plan.deliverySla.unit);
-    const key = plan.status === 'active' ? generateLicenseKey(vendor.keyPrefix ?? DEFAULT_KEY_PREFIX) : null;
-    const now = this.clock.now();
-    const license = await this.licenses.insertLicense(
-      manager,
-      {
+    row: NewOrderRow,
+    products: ReadonlyMap<string, IssuableProduct>,
+    domains: readonly (string | undefined)[],
+  ): Promise<{ statement: CombinedStatement; licenses: LicenseRecord[] }> {
+    const { paidAt } = row;
+    const items = order.items.map((item) => {
+      const product = products.get(item.sku) as IssuableProduct;
+      const plan = planIssuance({ vendor: product.vendor, updatePeriodMonths: product.updatePeriodMonths, paidAt });
+      return { item, product, plan };
+    });
+    // The overrides of the business calendar are read once for every item with a delivery SLA.
+    const slas = items.flatMap(({ plan }) => (plan.deliverySla === null ? [] : [plan.deliverySla]));
+    const dues =
+      slas.length === 0
+        ? []
+        : await this.calendar.addDurations(
+            manager,
+            slas.map(({ amount, unit }) => ({ start: paidAt, amount, unit })),
+          );
+    const actor = actorOf(storefront);
+    const statement = new CombinedStatement();
+    const orderStep = this.licenses.insertOrderStep(statement, row);
+    const written: { license: LicenseEntity; domain?: string }[] = [];
+    const licenses: LicenseRecord[] = [];
+    const changes: { change: LicenseChange; current: LicenseRecord }[] = [];
+    let due = 0;
+    items.forEach(({ item, product, plan }, index) => {
+      const { vendor } = product;
+      const deliveryDueAt = plan.deliverySla === null ? null : dues[due++];
+      const key = plan.status === 'active' ? generateLicenseKey(vendor.keyPrefix ?? DEFAULT_KEY_PREFIX) : null;
+      const now = this.clock.now();
+      const license = Object.assign(new LicenseEntity(), {
+        id: randomUUID(),
         orderId: order.orderId,
         lineId: item.lineId,
         productId: product.id,
@@ -166,15 +232,13 @@ export class OrdersService {
         deliveredAt: null,
         createdAt: now,
         updatedAt: now,
-      },
-      domain,
-    );
-    const actor = actorOf(storefront);
-    // The license as each change leaves it, built here rather than read back: issuance is the hot write path.
-    const issued: LicenseRecord = { license, productSku: product.sku, domains: [] };
-    const bound: LicenseRecord = domain === undefined ? issued : { ...issued, domains: [domain] };
-    const changes: { change: LicenseChange; current: LicenseRecord }[] = [
-      {
+      });
+      const domain = domains[index];
+      written.push({ license, domain });
+      // The license as each change leaves it, built here rather than read back: issuance is the hot write path.
+      const issued: LicenseRecord = { license, productSku: product.sku, domains: [] };
+      const bound: LicenseRecord = domain === undefined ? issued : { ...issued, domains: [domain] };
+      changes.push({
         change: {
           licenseId: license.id,
           type: 'issued',
@@ -188,21 +252,18 @@ export class OrdersService {
           },
         },
         current: issued,
-      },
-    ];
-    if (domain !== undefined) {
-      changes.push({
-        change: { licenseId: license.id, type: 'domain_bound', actor, after: { domain } },
-        current: bound,
       });
-    }
-    await this.changes.recordAll(manager, changes);
-    return bound;
-  }
-
-  private async orderLicenses(manager: EntityManager, orderId: string, now: Date): Promise<LicenseResponseDto[]> {
-    const records = await this.licenses.find(manager, { orderId });
-    return records.map((record) => licenseView(record, now));
+      if (domain !== undefined) {
+        changes.push({
+          change: { licenseId: license.id, type: 'domain_bound', actor, after: { domain } },
+          current: bound,
+        });
+      }
+      licenses.push(bound);
+    });
+    this.licenses.insertLicensesStep(statement, written, orderStep);
+    this.changes.recordAllIn(statement, changes, orderStep);
+    return { statement, licenses };
   }
 }
 
