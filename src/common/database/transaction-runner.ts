@@ -24,13 +24,12 @@ export class TransactionRunner {
   }
 
   /**
-   * Runs work in the transaction already open in this async context if there is one, and otherwise outside any
-   * transaction, on the data source's manager: each statement then commits by itself. For work whose reads need no
-   * transaction and whose whole change is ONE statement (a combined statement), which is atomic on its own: it
-   * saves the round trips of BEGIN and COMMIT. Joining keeps an outer step's record (an Idempotency-Key's) in the
-   * same transaction as the change.
+   * The manager of the transaction already open in this async context, if there is one. For work whose reads need no
+   * transaction and whose whole change is ONE statement (a combined statement), atomic on its own: it joins the
+   * transaction open (an Idempotency-Key's, whose record must commit with the change), and otherwise runs outside
+   * any, without the round trips of BEGIN and COMMIT.
    */
-  joinOrAutocommit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return work(this.ambient.getStore() ?? this.dataSource.manager);
+  joined(): EntityManager | undefined {
+    return this.ambient.getStore();
   }
 }

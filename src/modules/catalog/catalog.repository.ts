@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { PoolQueries } from '../../common/database/pool-queries';
 import { ProductEntity } from './product.entity';
 import { ReleaseEntity } from './release.entity';
 import { VendorEntity } from './vendor.entity';
@@ -34,6 +35,31 @@ interface IssuableProductRow {
   key_prefix: string | null;
 }
 
+const ISSUABLE_PRODUCTS = `
+  SELECT p.id, p.sku, p.update_period_months, v.code, v.issuance_mode, v.sla_amount, v.sla_unit, v.key_prefix
+    FROM products p JOIN vendors v ON v.code = p.vendor_code
+   WHERE p.sku = ANY($1::varchar[])`;
+
+function issuableProducts(rows: readonly IssuableProductRow[]): Map<string, IssuableProduct> {
+  return new Map(
+    rows.map((row) => [
+      row.sku,
+      {
+        id: row.id,
+        sku: row.sku,
+        updatePeriodMonths: row.update_period_months,
+        vendor: {
+          code: row.code,
+          issuanceMode: row.issuance_mode,
+          slaAmount: row.sla_amount,
+          slaUnit: row.sla_unit,
+          keyPrefix: row.key_prefix,
+        },
+      },
+    ]),
+  );
+}
+
 /** Values of a new release row; `id` comes from the database. */
 export type NewReleaseRow = Omit<ReleaseEntity, 'id' | 'product'>;
 
@@ -44,6 +70,8 @@ export type NewReleaseRow = Omit<ReleaseEntity, 'id' | 'product'>;
  */
 @Injectable()
 export class CatalogRepository {
+  constructor(private readonly pool: PoolQueries) {}
+
   listVendors(manager: EntityManager): Promise<VendorEntity[]> {
     return manager.getRepository(VendorEntity).find({ order: { code: 'ASC' } });
   }
@@ -65,35 +93,22 @@ export class CatalogRepository {
 
   /**
    * What issuance needs of the products with these SKUs and of their vendors, by SKU, in one query for all the items
-   * of an order; a SKU without a product is missing from the map. Plain SQL: issuance is the hot write path.
+   * of an order; a SKU without a product is missing from the map. Through `manager`, e.g. inside an Idempotency-Key's
+   * transaction; an order outside any transaction reads {@link findProductsForIssuanceOnPool}.
    */
   async findProductsForIssuance(
     manager: EntityManager,
     skus: readonly string[],
   ): Promise<Map<string, IssuableProduct>> {
-    const rows: IssuableProductRow[] = await manager.query(
-      `SELECT p.id, p.sku, p.update_period_months, v.code, v.issuance_mode, v.sla_amount, v.sla_unit, v.key_prefix
-         FROM products p JOIN vendors v ON v.code = p.vendor_code
-        WHERE p.sku = ANY($1::varchar[])`,
-      [skus],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.sku,
-        {
-          id: row.id,
-          sku: row.sku,
-          updatePeriodMonths: row.update_period_months,
-          vendor: {
-            code: row.code,
-            issuanceMode: row.issuance_mode,
-            slaAmount: row.sla_amount,
-            slaUnit: row.sla_unit,
-            keyPrefix: row.key_prefix,
-          },
-        },
-      ]),
-    );
+    return issuableProducts(await manager.query<IssuableProductRow[]>(ISSUABLE_PRODUCTS, [skus]));
+  }
+
+  /**
+   * {@link findProductsForIssuance} straight on the pool (PoolQueries), outside any transaction, as one prepared
+   * statement (`issuable-products`): what every order reads first. Never call it inside a transaction.
+   */
+  async findProductsForIssuanceOnPool(skus: readonly string[]): Promise<Map<string, IssuableProduct>> {
+    return issuableProducts(await this.pool.query<IssuableProductRow>(ISSUABLE_PRODUCTS, [skus], 'issuable-products'));
   }
 
   findProductByAddonId(manager: EntityManager, addonId: string): Promise<ProductEntity | null> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CombinedStatement, whenStepWrote } from '../../common/database/combined-statement';
+import { PoolQueries } from '../../common/database/pool-queries';
 import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
 import { compareText } from '../../common/text/compare-text';
 import { DomainsRepository } from './domains/domains.repository';
@@ -132,11 +133,22 @@ const PUBLIC_HOSTS_SINCE = `SELECT count(DISTINCT seen.host) FROM installations 
 
 /** The step of a combined statement that inserts a new order. */
 const ORDER_STEP = 'new_order';
+/** The main query of a combined statement with the step `new_order`: how many orders it inserted (0 or 1). */
+const INSERTED_ORDERS = `SELECT count(*)::int AS inserted FROM "${ORDER_STEP}"`;
 
 /** Named queries of orders and licenses; no rules. Every method works inside the caller's transaction. */
 @Injectable()
 export class LicensesRepository {
-  constructor(private readonly domains: DomainsRepository) {}
+  /**
+   * The name of the prepared statement of each text of {@link insertOrderWithOnPool}: the same name always means the
+   * same text. A few shapes only (with or without domains, webhook events).
+   */
+  private readonly preparedOrderStatements = new Map<string, string>();
+
+  constructor(
+    private readonly domains: DomainsRepository,
+    private readonly pool: PoolQueries,
+  ) {}
 
   /**
    * Inserts the order unless its id exists; true when this call inserted it. Waits for a concurrent insert.
@@ -231,12 +243,28 @@ export class LicensesRepository {
   }
 
   /**
-   * Runs a combined statement that has the step `new_order` ({@link insertOrderStep}): true when it inserted the order,
-   * and with it whatever its other steps write.
+   * Runs a combined statement that has the step `new_order` ({@link insertOrderStep}) through `manager`: true when it
+   * inserted the order, and with it whatever its other steps write.
    */
   async insertOrderWith(manager: EntityManager, statement: CombinedStatement): Promise<boolean> {
-    const { text, values } = statement.build(`SELECT count(*)::int AS inserted FROM "${ORDER_STEP}"`);
-    const [{ inserted }]: { inserted: number }[] = await manager.query(text, values);
+    const { text, values } = statement.build(INSERTED_ORDERS);
+    const [{ inserted }] = await manager.query<{ inserted: number }[]>(text, values);
+    return inserted > 0;
+  }
+
+  /**
+   * {@link insertOrderWith} straight on the pool (PoolQueries), outside any transaction (a single statement is atomic
+   * on its own), as a prepared statement: one per shape of the statement, as its text names it. Never call it
+   * inside a transaction.
+   */
+  async insertOrderWithOnPool(statement: CombinedStatement): Promise<boolean> {
+    const { text, values } = statement.build(INSERTED_ORDERS);
+    let name = this.preparedOrderStatements.get(text);
+    if (name === undefined) {
+      name = `insert-order-${this.preparedOrderStatements.size + 1}`;
+      this.preparedOrderStatements.set(text, name);
+    }
+    const [{ inserted }] = await this.pool.query<{ inserted: number }>(text, values, name);
     return inserted > 0;
   }
 

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { CombinedStatement } from '../../common/database/combined-statement';
 import { TransactionRunner } from '../../common/database/transaction-runner';
@@ -48,6 +49,7 @@ export class OrdersService {
     private readonly changes: LicenseChangeRecorder,
     private readonly domainNames: DomainNormalizer,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
     metrics: MetricsService,
   ) {
     this.issued = metrics.counter({
@@ -74,30 +76,34 @@ export class OrdersService {
       fingerprint,
     };
     // Issuance is the hot write path: the products are read first, then the order, its licenses, their domains,
-    // history events and webhook events are written by ONE statement, atomic without a transaction of its own (an
-    // Idempotency-Key's transaction, when there is one, is joined). The order's insert decides, as before: a
-    // concurrent post of the same new order waits in it until the first one commits, then finds it.
-    const outcome = await this.transactions.joinOrAutocommit(async (manager) => {
-      const products = await this.catalog.findProductsForIssuance(manager, [
-        ...new Set(order.items.map((item) => item.sku)),
-      ]);
-      const unknown = order.items.findIndex((item) => !products.has(item.sku));
-      // The order row decides first, then the items, as they are issued: a known order is answered as such.
-      if (unknown !== -1) return this.refuseUnknownProduct(storefront, order, row, unknown, now);
-      const issued = await this.issueAll(manager, storefront, order, row, products, domains);
-      if (!(await this.licenses.insertOrderWith(manager, issued.statement))) {
-        const licenses = await this.existingOrder(manager, storefront, order.orderId, fingerprint, now);
-        return { created: false, licenses };
-      }
-      // In the order a repeat of the order reads them back in.
-      const licenses = [...issued.licenses].sort(inListOrder);
-      return { created: true, licenses: licenses.map((record) => licenseView(record, now)) };
-    });
-    // Counted once committed: a rolled-back order issued nothing.
-    if (outcome.created) {
-      for (const license of outcome.licenses) this.issued.inc({ vendor: license.vendor, status: license.status });
+    // history events and webhook events are written by ONE statement, atomic without a transaction of its own. Both
+    // run straight on the pool as prepared statements, or in the transaction open (an Idempotency-Key's) when there
+    // is one. The order's insert decides, as before: a concurrent post of the same new order waits in it until the
+    // first one commits, then finds it.
+    const joined = this.transactions.joined();
+    const manager = joined ?? this.dataSource.manager;
+    const skus = [...new Set(order.items.map((item) => item.sku))];
+    const products = joined
+      ? await this.catalog.findProductsForIssuance(joined, skus)
+      : await this.catalog.findProductsForIssuanceOnPool(skus);
+    const unknown = order.items.findIndex((item) => !products.has(item.sku));
+    // The order row decides first, then the items, as they are issued: a known order is answered as such.
+    if (unknown !== -1) return this.refuseUnknownProduct(storefront, order, row, unknown, now);
+    const { statement, licenses } = await this.issueAll(manager, storefront, order, row, products, domains);
+    const inserted = joined
+      ? await this.licenses.insertOrderWith(joined, statement)
+      : await this.licenses.insertOrderWithOnPool(statement);
+    if (!inserted) {
+      return {
+        created: false,
+        licenses: await this.existingOrder(manager, storefront, order.orderId, fingerprint, now),
+      };
     }
-    return outcome;
+    // In the order a repeat of the order reads them back in.
+    const views = [...licenses].sort(inListOrder).map((record) => licenseView(record, now));
+    // Counted once written: a failed order issued nothing.
+    for (const license of views) this.issued.inc({ vendor: license.vendor, status: license.status });
+    return { created: true, licenses: views };
   }
 
   /**
