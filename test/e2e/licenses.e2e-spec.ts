@@ -136,6 +136,47 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
       expect(read.body).toEqual(response.body.licenses);
     });
 
+    it('issues from the product and vendor as they are now, also when they changed since the last order', async () => {
+      await t
+        .http()
+        .post('/v1/products')
+        .set('Authorization', admin)
+        .send(newProduct({ sku: 'cp-changing', vendor: 'cart-power' }))
+        .expect(201);
+      const issue = async () => {
+        const body = order([{ lineId: '1', sku: 'cp-changing', domain: 'changing.example.com' }], {
+          paidAt: '2026-01-31T10:00:00Z',
+        });
+        const response = await place(body).expect(201);
+        const [license] = response.body.licenses as { id: string; key: string; updatesUntil: string }[];
+        const rows: { licenses: number; events: number }[] = await t.dataSource.query(
+          `SELECT (SELECT count(*)::int FROM licenses WHERE order_id = $1) AS licenses,
+                  (SELECT count(*)::int FROM license_events WHERE license_id = $2) AS events`,
+          [body.orderId, license.id],
+        );
+        expect(rows[0]).toEqual({ licenses: 1, events: 2 });
+        return license;
+      };
+      expect((await issue()).updatesUntil).toBe('2027-01-31T10:00:00.000Z');
+      await t
+        .http()
+        .patch('/v1/products/cp-changing')
+        .set('Authorization', admin)
+        .send({ updatePeriodMonths: 1 })
+        .expect(200);
+      expect((await issue()).updatesUntil).toBe('2026-02-28T10:00:00.000Z');
+      // As another instance would change them, behind this one's back.
+      await t.dataSource.query(`UPDATE products SET update_period_months = 3 WHERE sku = 'cp-changing'`);
+      expect((await issue()).updatesUntil).toBe('2026-04-30T10:00:00.000Z');
+      await t.dataSource.query(`UPDATE vendors SET key_prefix = 'CX' WHERE code = 'cart-power'`);
+      try {
+        expect((await issue()).key).toMatch(/^CX-/);
+      } finally {
+        await t.dataSource.query(`UPDATE vendors SET key_prefix = 'CP' WHERE code = 'cart-power'`);
+      }
+      expect((await issue()).key).toMatch(KEY_FORMAT);
+    });
+
     it('accepts a development host without binding it', async () => {
       const response = await place(order([{ lineId: '1', sku: 'cp-scroll', domain: 'shop.local' }])).expect(201);
       expect(response.body.licenses[0].domains).toEqual([]);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CombinedStatement } from '../../common/database/combined-statement';
 import { PoolQueries } from '../../common/database/pool-queries';
 import { ProductEntity } from './product.entity';
 import { ReleaseEntity } from './release.entity';
@@ -34,6 +35,9 @@ interface IssuableProductRow {
   sla_unit: VendorEntity['slaUnit'];
   key_prefix: string | null;
 }
+
+/** The step of a combined statement that checks products read earlier against the database. */
+const PRODUCTS_AS_READ_STEP = 'products_as_read';
 
 const ISSUABLE_PRODUCTS = `
   SELECT p.id, p.sku, p.update_period_months, v.code, v.issuance_mode, v.sla_amount, v.sla_unit, v.key_prefix
@@ -109,6 +113,37 @@ export class CatalogRepository {
    */
   async findProductsForIssuanceOnPool(skus: readonly string[]): Promise<Map<string, IssuableProduct>> {
     return issuableProducts(await this.pool.query<IssuableProductRow>(ISSUABLE_PRODUCTS, [skus], 'issuable-products'));
+  }
+
+  /**
+   * The step `products_as_read` of a combined statement: one row when every product of `products` still has, with its
+   * vendor, the values issuance read (an order issued from products remembered since an earlier order), none when
+   * one of them changed or is gone. Steps that name it as their `onlyIf` then write nothing.
+   */
+  productsAsReadStep(statement: CombinedStatement, products: readonly IssuableProduct[]): string {
+    const column = <T>(type: string, value: (product: IssuableProduct) => T): string =>
+      `${statement.value(products.map(value))}::${type}[]`;
+    statement.step(
+      PRODUCTS_AS_READ_STEP,
+      `SELECT 1 WHERE (
+         SELECT count(*)
+           FROM unnest(${column('uuid', (product) => product.id)}, ${column('varchar', (product) => product.sku)},
+                       ${column('int', (product) => product.updatePeriodMonths)},
+                       ${column('varchar', (product) => product.vendor.code)},
+                       ${column('varchar', (product) => product.vendor.issuanceMode)},
+                       ${column('int', (product) => product.vendor.slaAmount)},
+                       ${column('varchar', (product) => product.vendor.slaUnit)},
+                       ${column('varchar', (product) => product.vendor.keyPrefix)})
+                AS read(id, sku, update_period_months, code, issuance_mode, sla_amount, sla_unit, key_prefix)
+           JOIN products p ON p.id = read.id AND p.sku = read.sku AND p.update_period_months = read.update_period_months
+                          AND p.vendor_code = read.code
+           JOIN vendors v ON v.code = p.vendor_code AND v.issuance_mode = read.issuance_mode
+                         AND v.sla_amount IS NOT DISTINCT FROM read.sla_amount
+                         AND v.sla_unit IS NOT DISTINCT FROM read.sla_unit
+                         AND v.key_prefix IS NOT DISTINCT FROM read.key_prefix
+       ) = ${statement.value(products.length)}::int`,
+    );
+    return PRODUCTS_AS_READ_STEP;
   }
 
   findProductByAddonId(manager: EntityManager, addonId: string): Promise<ProductEntity | null> {

@@ -133,8 +133,27 @@ const PUBLIC_HOSTS_SINCE = `SELECT count(DISTINCT seen.host) FROM installations 
 
 /** The step of a combined statement that inserts a new order. */
 const ORDER_STEP = 'new_order';
-/** The main query of a combined statement with the step `new_order`: how many orders it inserted (0 or 1). */
-const INSERTED_ORDERS = `SELECT count(*)::int AS inserted FROM "${ORDER_STEP}"`;
+/** What a combined statement with the step `new_order` did with the order. */
+export type OrderInsertion = 'inserted' | 'exists' | 'stale';
+
+interface InsertedOrdersRow {
+  inserted: number;
+  current: boolean;
+}
+
+/**
+ * The main query of a combined statement with the step `new_order`: how many orders it inserted (0 or 1), and
+ * whether the step `unlessStale`, if any, returned a row.
+ */
+function insertedOrders(unlessStale: string | undefined): string {
+  const current = unlessStale === undefined ? 'true' : `EXISTS (SELECT 1 FROM "${unlessStale}")`;
+  return `SELECT (SELECT count(*) FROM "${ORDER_STEP}")::int AS inserted, ${current} AS current`;
+}
+
+function orderInsertion([row]: readonly InsertedOrdersRow[]): OrderInsertion {
+  if (row.inserted > 0) return 'inserted';
+  return row.current ? 'exists' : 'stale';
+}
 
 /** Named queries of orders and licenses; no rules. Every method works inside the caller's transaction. */
 @Injectable()
@@ -175,15 +194,21 @@ export class LicensesRepository {
   /**
    * The step `new_order` of a combined statement: inserts the order unless its id exists, returning its id when it did.
    * A concurrent insert of the same id makes the statement wait until that transaction ends (then the step returns
-   * nothing if it committed). The other steps of a new order name it as their `onlyIf`.
+   * nothing if it committed). The other steps of a new order name it as their `onlyIf`. With `onlyIf`, it inserts
+   * nothing (and waits for nothing) unless that step returned a row.
    */
-  insertOrderStep(statement: CombinedStatement, order: Omit<OrderEntity, 'createdAt' | 'apiClient'>): string {
+  insertOrderStep(
+    statement: CombinedStatement,
+    order: Omit<OrderEntity, 'createdAt' | 'apiClient'>,
+    onlyIf?: string,
+  ): string {
     statement.step(
       ORDER_STEP,
       `INSERT INTO orders (order_id, api_client_id, customer_email, customer_name, paid_at, fingerprint)
-       VALUES (${statement.value(order.orderId)}, ${statement.value(order.apiClientId)}::uuid,
-               ${statement.value(order.customerEmail)}, ${statement.value(order.customerName)},
-               ${statement.value(order.paidAt)}::timestamptz, ${statement.value(order.fingerprint)})
+       SELECT ${statement.value(order.orderId)}::varchar, ${statement.value(order.apiClientId)}::uuid,
+              ${statement.value(order.customerEmail)}::varchar, ${statement.value(order.customerName)}::varchar,
+              ${statement.value(order.paidAt)}::timestamptz, ${statement.value(order.fingerprint)}::varchar
+       ${whenStepWrote(onlyIf)}
        ON CONFLICT (order_id) DO NOTHING
        RETURNING order_id`,
     );
@@ -243,13 +268,17 @@ export class LicensesRepository {
   }
 
   /**
-   * Runs a combined statement that has the step `new_order` ({@link insertOrderStep}) through `manager`: true when it
-   * inserted the order, and with it whatever its other steps write.
+   * Runs a combined statement that has the step `new_order` ({@link insertOrderStep}) through `manager`: `inserted`
+   * when it inserted the order, and with it whatever its other steps write; `exists` when the order id was taken;
+   * `stale` when the step `unlessStale` (the order step's `onlyIf`) returned no row, so that nothing was written.
    */
-  async insertOrderWith(manager: EntityManager, statement: CombinedStatement): Promise<boolean> {
-    const { text, values } = statement.build(INSERTED_ORDERS);
-    const [{ inserted }] = await manager.query<{ inserted: number }[]>(text, values);
-    return inserted > 0;
+  async insertOrderWith(
+    manager: EntityManager,
+    statement: CombinedStatement,
+    unlessStale?: string,
+  ): Promise<OrderInsertion> {
+    const { text, values } = statement.build(insertedOrders(unlessStale));
+    return orderInsertion(await manager.query<InsertedOrdersRow[]>(text, values));
   }
 
   /**
@@ -257,15 +286,14 @@ export class LicensesRepository {
    * on its own), as a prepared statement: one per shape of the statement, as its text names it. Never call it
    * inside a transaction.
    */
-  async insertOrderWithOnPool(statement: CombinedStatement): Promise<boolean> {
-    const { text, values } = statement.build(INSERTED_ORDERS);
+  async insertOrderWithOnPool(statement: CombinedStatement, unlessStale?: string): Promise<OrderInsertion> {
+    const { text, values } = statement.build(insertedOrders(unlessStale));
     let name = this.preparedOrderStatements.get(text);
     if (name === undefined) {
       name = `insert-order-${this.preparedOrderStatements.size + 1}`;
       this.preparedOrderStatements.set(text, name);
     }
-    const [{ inserted }] = await this.pool.query<{ inserted: number }>(text, values, name);
-    return inserted > 0;
+    return orderInsertion(await this.pool.query<InsertedOrdersRow>(text, values, name));
   }
 
   /** Locks the license row until the transaction ends, so concurrent changes to it queue up. */

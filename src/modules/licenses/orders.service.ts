@@ -30,6 +30,12 @@ type Storefront = Extract<Principal, { kind: 'storefront' }>;
 /** An order's row as issuance writes it. */
 type NewOrderRow = Omit<OrderEntity, 'createdAt' | 'apiClient'>;
 
+/**
+ * How many products an instance remembers from the orders it issued, so that an order of known products is issued in
+ * one statement: far more than a shop sells, and a bound on memory.
+ */
+const MAX_REMEMBERED_PRODUCTS = 10_000;
+
 /** Keys of instant vendors without a prefix of their own. */
 const DEFAULT_KEY_PREFIX = 'LIC';
 
@@ -40,6 +46,11 @@ const DEFAULT_KEY_PREFIX = 'LIC';
 @Injectable()
 export class OrdersService {
   private readonly issued: Counter<'vendor' | 'status'>;
+  /**
+   * Products (with their vendors) as last read for an order, by SKU. Never trusted: a statement that issues from them
+   * writes only if they are still as remembered (CatalogRepository.productsAsReadStep), otherwise they are read again.
+   */
+  private readonly remembered = new Map<string, IssuableProduct>();
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -75,28 +86,60 @@ export class OrdersService {
       paidAt,
       fingerprint,
     };
-    // Issuance is the hot write path: the products are read first, then the order, its licenses, their domains,
-    // history events and webhook events are written by ONE statement, atomic without a transaction of its own. Both
-    // run straight on the pool as prepared statements, or in the transaction open (an Idempotency-Key's) when there
-    // is one. The order's insert decides, as before: a concurrent post of the same new order waits in it until the
-    // first one commits, then finds it.
+    // Issuance is the hot write path: the products are read, then the order, its licenses, their domains, history
+    // events and webhook events are written by ONE statement, atomic without a transaction of its own. Both run
+    // straight on the pool as prepared statements, or in the transaction open (an Idempotency-Key's) when there is
+    // one. The order's insert decides, as before: a concurrent post of the same new order waits in it until the first
+    // one commits, then finds it.
     const joined = this.transactions.joined();
     const manager = joined ?? this.dataSource.manager;
     const skus = [...new Set(order.items.map((item) => item.sku))];
+    const remembered = this.rememberedProducts(skus);
+    if (remembered !== undefined) {
+      // Products read for earlier orders, checked by the statement itself: it writes only if they are unchanged.
+      const outcome = await this.issue(joined, manager, storefront, order, row, remembered, domains, now, true);
+      if (outcome !== 'stale') return outcome;
+      for (const sku of skus) this.remembered.delete(sku);
+    }
     const products = joined
       ? await this.catalog.findProductsForIssuance(joined, skus)
       : await this.catalog.findProductsForIssuanceOnPool(skus);
+    this.remember(products);
     const unknown = order.items.findIndex((item) => !products.has(item.sku));
     // The order row decides first, then the items, as they are issued: a known order is answered as such.
     if (unknown !== -1) return this.refuseUnknownProduct(storefront, order, row, unknown, now);
-    const { statement, licenses } = await this.issueAll(manager, storefront, order, row, products, domains);
-    const inserted = joined
-      ? await this.licenses.insertOrderWith(joined, statement)
-      : await this.licenses.insertOrderWithOnPool(statement);
-    if (!inserted) {
+    const outcome = await this.issue(joined, manager, storefront, order, row, products, domains, now, false);
+    if (outcome === 'stale') throw new Error('An order issued from products just read found them stale.');
+    return outcome;
+  }
+
+  /**
+   * Writes the order and its licenses, issued from `products`, in one statement; answers the new licenses, or those
+   * of the order already placed (or ORDER_CONFLICT). With `checked`, the statement writes nothing unless the products
+   * are still as given, and `stale` says it did not.
+   */
+  private async issue(
+    joined: EntityManager | undefined,
+    manager: EntityManager,
+    storefront: Storefront,
+    order: PlaceOrderDto,
+    row: NewOrderRow,
+    products: ReadonlyMap<string, IssuableProduct>,
+    domains: readonly (string | undefined)[],
+    now: Date,
+    checked: boolean,
+  ): Promise<{ created: boolean; licenses: LicenseResponseDto[] } | 'stale'> {
+    const statement = new CombinedStatement();
+    const asRead = checked ? this.catalog.productsAsReadStep(statement, [...products.values()]) : undefined;
+    const licenses = await this.issueAll(manager, statement, storefront, order, row, products, domains, asRead);
+    const insertion = joined
+      ? await this.licenses.insertOrderWith(joined, statement, asRead)
+      : await this.licenses.insertOrderWithOnPool(statement, asRead);
+    if (insertion === 'stale') return 'stale';
+    if (insertion === 'exists') {
       return {
         created: false,
-        licenses: await this.existingOrder(manager, storefront, order.orderId, fingerprint, now),
+        licenses: await this.existingOrder(manager, storefront, order.orderId, row.fingerprint, now),
       };
     }
     // In the order a repeat of the order reads them back in.
@@ -104,6 +147,22 @@ export class OrdersService {
     // Counted once written: a failed order issued nothing.
     for (const license of views) this.issued.inc({ vendor: license.vendor, status: license.status });
     return { created: true, licenses: views };
+  }
+
+  /** The products of these SKUs as read for earlier orders, if every one of them was read. */
+  private rememberedProducts(skus: readonly string[]): Map<string, IssuableProduct> | undefined {
+    const products = new Map<string, IssuableProduct>();
+    for (const sku of skus) {
+      const product = this.remembered.get(sku);
+      if (product === undefined) return undefined;
+      products.set(sku, product);
+    }
+    return products;
+  }
+
+  private remember(products: ReadonlyMap<string, IssuableProduct>): void {
+    if (this.remembered.size + products.size > MAX_REMEMBERED_PRODUCTS) this.remembered.clear();
+    for (const [sku, product] of products) this.remembered.set(sku, product);
   }
 
   /**
@@ -181,17 +240,20 @@ export class OrdersService {
   }
 
   /**
-   * The licenses of the order's items, and the combined statement that writes them with the order (its step
-   * `new_order`), their domains, their history events and their webhook events, all only when the order is new.
+   * The licenses of the order's items, added to `statement` with the order (its step `new_order`, written only if
+   * the step `onlyIf` returned a row), their domains, history events and webhook events, all only if the order is
+   * new.
    */
   private async issueAll(
     manager: EntityManager,
+    statement: CombinedStatement,
     storefront: Storefront,
     order: PlaceOrderDto,
     row: NewOrderRow,
     products: ReadonlyMap<string, IssuableProduct>,
     domains: readonly (string | undefined)[],
-  ): Promise<{ statement: CombinedStatement; licenses: LicenseRecord[] }> {
+    onlyIf: string | undefined,
+  ): Promise<LicenseRecord[]> {
     const { paidAt } = row;
     const items = order.items.map((item) => {
       const product = products.get(item.sku) as IssuableProduct;
@@ -208,8 +270,7 @@ export class OrdersService {
             slas.map(({ amount, unit }) => ({ start: paidAt, amount, unit })),
           );
     const actor = actorOf(storefront);
-    const statement = new CombinedStatement();
-    const orderStep = this.licenses.insertOrderStep(statement, row);
+    const orderStep = this.licenses.insertOrderStep(statement, row, onlyIf);
     const written: { license: LicenseEntity; domain?: string }[] = [];
     const licenses: LicenseRecord[] = [];
     const changes: { change: LicenseChange; current: LicenseRecord }[] = [];
@@ -269,7 +330,7 @@ export class OrdersService {
     });
     this.licenses.insertLicensesStep(statement, written, orderStep);
     this.changes.recordAllIn(statement, changes, orderStep);
-    return { statement, licenses };
+    return licenses;
   }
 }
 
