@@ -97,6 +97,86 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
       expect(response.body.licenses[0].domains).toEqual([]);
     });
 
+    it("writes every item's license, bound domain and history events, in the order of the items", async () => {
+      const body = order([
+        { lineId: '1', sku: 'cp-scroll', domain: 'first.example.com' },
+        { lineId: '2', sku: 'cs-cart-ultimate' },
+        { lineId: '3', sku: 'cp-scroll', domain: 'third.example.com' },
+      ]);
+      const response = await place(body).expect(201);
+      const licenses = response.body.licenses as { id: string; lineId: string; domains: string[] }[];
+      expect(licenses.map(({ lineId, domains }) => [lineId, domains])).toEqual([
+        ['1', ['first.example.com']],
+        ['2', []],
+        ['3', ['third.example.com']],
+      ]);
+      const events: { license_id: string; type: string; after: unknown }[] = await t.dataSource.query(
+        `SELECT e.license_id, e.type, e.after FROM license_events e JOIN licenses l ON l.id = e.license_id
+          WHERE l.order_id = $1 ORDER BY e.id`,
+        [body.orderId],
+      );
+      expect(events.map((event) => [event.license_id, event.type])).toEqual([
+        [licenses[0].id, 'issued'],
+        [licenses[0].id, 'domain_bound'],
+        [licenses[1].id, 'issued'],
+        [licenses[2].id, 'issued'],
+        [licenses[2].id, 'domain_bound'],
+      ]);
+      expect(events[4].after).toEqual({ domain: 'third.example.com' });
+      const bound: { license_id: string; domain: string }[] = await t.dataSource.query(
+        `SELECT d.license_id, d.domain FROM license_domains d JOIN licenses l ON l.id = d.license_id
+          WHERE l.order_id = $1 ORDER BY l.line_id`,
+        [body.orderId],
+      );
+      expect(bound).toEqual([
+        { license_id: licenses[0].id, domain: 'first.example.com' },
+        { license_id: licenses[2].id, domain: 'third.example.com' },
+      ]);
+      const read = await t.http().get(`/v1/orders/${body.orderId}/licenses`).set('Authorization', shopA).expect(200);
+      expect(read.body).toEqual(response.body.licenses);
+    });
+
+    it('issues from the product and vendor as they are now, also when they changed since the last order', async () => {
+      await t
+        .http()
+        .post('/v1/products')
+        .set('Authorization', admin)
+        .send(newProduct({ sku: 'cp-changing', vendor: 'cart-power' }))
+        .expect(201);
+      const issue = async () => {
+        const body = order([{ lineId: '1', sku: 'cp-changing', domain: 'changing.example.com' }], {
+          paidAt: '2026-01-31T10:00:00Z',
+        });
+        const response = await place(body).expect(201);
+        const [license] = response.body.licenses as { id: string; key: string; updatesUntil: string }[];
+        const rows: { licenses: number; events: number }[] = await t.dataSource.query(
+          `SELECT (SELECT count(*)::int FROM licenses WHERE order_id = $1) AS licenses,
+                  (SELECT count(*)::int FROM license_events WHERE license_id = $2) AS events`,
+          [body.orderId, license.id],
+        );
+        expect(rows[0]).toEqual({ licenses: 1, events: 2 });
+        return license;
+      };
+      expect((await issue()).updatesUntil).toBe('2027-01-31T10:00:00.000Z');
+      await t
+        .http()
+        .patch('/v1/products/cp-changing')
+        .set('Authorization', admin)
+        .send({ updatePeriodMonths: 1 })
+        .expect(200);
+      expect((await issue()).updatesUntil).toBe('2026-02-28T10:00:00.000Z');
+      // As another instance would change them, behind this one's back.
+      await t.dataSource.query(`UPDATE products SET update_period_months = 3 WHERE sku = 'cp-changing'`);
+      expect((await issue()).updatesUntil).toBe('2026-04-30T10:00:00.000Z');
+      await t.dataSource.query(`UPDATE vendors SET key_prefix = 'CX' WHERE code = 'cart-power'`);
+      try {
+        expect((await issue()).key).toMatch(/^CX-/);
+      } finally {
+        await t.dataSource.query(`UPDATE vendors SET key_prefix = 'CP' WHERE code = 'cart-power'`);
+      }
+      expect((await issue()).key).toMatch(KEY_FORMAT);
+    });
+
     it('accepts a development host without binding it', async () => {
       const response = await place(order([{ lineId: '1', sku: 'cp-scroll', domain: 'shop.local' }])).expect(201);
       expect(response.body.licenses[0].domains).toEqual([]);
@@ -124,6 +204,18 @@ describe('orders, licenses, delivery queue and history (e2e)', () => {
       const changed = await place({ ...body, items: [{ lineId: '1', sku: 'cs-cart-ultimate' }] }).expect(409);
       expect(changed.body.code).toBe('ORDER_CONFLICT');
       expect((await place(body, shopB).expect(409)).body.code).toBe('ORDER_CONFLICT');
+    });
+
+    it('answers a known orderId before looking at its products: ORDER_CONFLICT, not UNKNOWN_PRODUCT', async () => {
+      const body = order([{ lineId: '1', sku: 'cp-scroll' }]);
+      await place(body).expect(201);
+      const unknown = { ...body, items: [...body.items, { lineId: '2', sku: 'no-such-product' }] };
+      expect((await place(unknown).expect(409)).body.code).toBe('ORDER_CONFLICT');
+      expect((await place(unknown, shopB).expect(409)).body.code).toBe('ORDER_CONFLICT');
+      const rows: { count: string }[] = await t.dataSource.query('SELECT count(*) FROM licenses WHERE order_id = $1', [
+        body.orderId,
+      ]);
+      expect(rows[0].count).toBe('1');
     });
   });
 

@@ -22,4 +22,14 @@ export class TransactionRunner {
     if (current !== undefined) return work(current);
     return this.dataSource.transaction((manager) => this.ambient.run(manager, () => work(manager)));
   }
+
+  /**
+   * The manager of the transaction already open in this async context, if there is one. For work whose reads need no
+   * transaction and whose whole change is ONE statement (a combined statement), atomic on its own: it joins the
+   * transaction open (an Idempotency-Key's, whose record must commit with the change), and otherwise runs outside
+   * any, without the round trips of BEGIN and COMMIT.
+   */
+  joined(): EntityManager | undefined {
+    return this.ambient.getStore();
+  }
 }

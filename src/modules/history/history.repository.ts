@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CombinedStatement, whenStepWrote } from '../../common/database/combined-statement';
 import { copyChunks, copyFrom } from '../../common/database/copy-rows';
 import { Actor } from './actor';
 import { LicenseEventEntity } from './license-event.entity';
@@ -47,6 +48,34 @@ export class HistoryRepository {
         column((event) => json(event.after)),
         column((event) => event.reason ?? null),
       ],
+    );
+  }
+
+  /**
+   * {@link insertEvents} as a step of a combined statement (issuance writes a new order in one statement), named
+   * `name`; it writes nothing unless the step `onlyIf` returned a row.
+   */
+  insertEventsStep(
+    statement: CombinedStatement,
+    name: string,
+    occurredAt: Date,
+    events: readonly NewLicenseEvent[],
+    onlyIf?: string,
+  ): void {
+    const column = <T>(value: (event: NewLicenseEvent) => T): string => statement.value(events.map(value));
+    const json = (value: Record<string, unknown> | null | undefined) => (value == null ? null : JSON.stringify(value));
+    statement.step(
+      name,
+      `INSERT INTO license_events (license_id, type, occurred_at, actor_type, actor_id, actor_name, before, after, reason)
+       SELECT license_id, type, ${statement.value(occurredAt)}::timestamptz, actor_type, actor_id, actor_name, before,
+              after, reason
+         FROM unnest(${column((event) => event.licenseId)}::uuid[], ${column((event) => event.type)}::varchar[],
+                     ${column((event) => event.actor.type)}::varchar[], ${column((event) => event.actor.id)}::varchar[],
+                     ${column((event) => event.actor.name)}::varchar[], ${column((event) => json(event.before))}::jsonb[],
+                     ${column((event) => json(event.after))}::jsonb[], ${column((event) => event.reason ?? null)}::text[])
+              WITH ORDINALITY AS event(license_id, type, actor_type, actor_id, actor_name, before, after, reason, position)
+        ${whenStepWrote(onlyIf)}
+        ORDER BY position`,
     );
   }
 

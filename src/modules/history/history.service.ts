@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { CombinedStatement } from '../../common/database/combined-statement';
 import { HistoryRepository, NewLicenseEvent } from './history.repository';
 import { LicenseEventEntity } from './license-event.entity';
 
@@ -18,6 +19,15 @@ export class HistoryService {
   async record(manager: EntityManager, ...events: NewLicenseEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.repository.insertEvents(manager, this.clock.now(), events);
+  }
+
+  /**
+   * The same as a step of a combined statement, which writes them when it runs, unless the step `onlyIf` returned no
+   * row (issuance: the events of a new order's licenses, written only when the order was new).
+   */
+  recordIn(statement: CombinedStatement, events: readonly NewLicenseEvent[], onlyIf?: string): void {
+    if (events.length === 0) return;
+    this.repository.insertEventsStep(statement, 'new_license_events', this.clock.now(), events, onlyIf);
   }
 
   /** The same for thousands of events at once (an import), by COPY. */

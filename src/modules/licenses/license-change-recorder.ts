@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { CombinedStatement } from '../../common/database/combined-statement';
 import { HistoryService, NewLicenseEvent } from '../history/history.service';
 import { isWebhookEventType } from '../webhooks/webhook-event-types';
 import { WebhookEventInput, WebhookOutbox } from '../webhooks/webhook-outbox';
@@ -50,5 +51,32 @@ export class LicenseChangeRecorder {
       });
     }
     await this.outbox.enqueueAll(manager, events);
+  }
+
+  /**
+   * {@link recordAll} as steps of a combined statement (issuance writes a new order in one statement): the history
+   * events and webhook events are written when it runs, unless the step `onlyIf` returned no row. Each change comes
+   * with the license as it leaves it: a statement being built cannot read one back.
+   */
+  recordAllIn(
+    statement: CombinedStatement,
+    changes: readonly { change: LicenseChange; current: LicenseRecord }[],
+    onlyIf?: string,
+  ): void {
+    this.history.recordIn(
+      statement,
+      changes.map(({ change }) => change),
+      onlyIf,
+    );
+    const events: WebhookEventInput[] = [];
+    for (const { change, current } of changes) {
+      const webhookType = `license.${change.type}`;
+      if (!isWebhookEventType(webhookType)) continue;
+      events.push({
+        type: webhookType,
+        data: { license: licenseView(current, this.clock.now()), ...(change.reason ? { reason: change.reason } : {}) },
+      });
+    }
+    this.outbox.enqueueAllIn(statement, events, onlyIf);
   }
 }

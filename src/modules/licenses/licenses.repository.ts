@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { CombinedStatement, whenStepWrote } from '../../common/database/combined-statement';
+import { PoolQueries } from '../../common/database/pool-queries';
 import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
 import { compareText } from '../../common/text/compare-text';
 import { DomainsRepository } from './domains/domains.repository';
@@ -130,10 +131,43 @@ const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY
 const PUBLIC_HOSTS_SINCE = `SELECT count(DISTINCT seen.host) FROM installations seen
    WHERE seen.license_id = license.id AND seen.public_host AND seen.last_seen_at >= :checkedSince`;
 
+/** The step of a combined statement that inserts a new order. */
+const ORDER_STEP = 'new_order';
+/** What a combined statement with the step `new_order` did with the order. */
+export type OrderInsertion = 'inserted' | 'exists' | 'stale';
+
+interface InsertedOrdersRow {
+  inserted: number;
+  current: boolean;
+}
+
+/**
+ * The main query of a combined statement with the step `new_order`: how many orders it inserted (0 or 1), and
+ * whether the step `unlessStale`, if any, returned a row.
+ */
+function insertedOrders(unlessStale: string | undefined): string {
+  const current = unlessStale === undefined ? 'true' : `EXISTS (SELECT 1 FROM "${unlessStale}")`;
+  return `SELECT (SELECT count(*) FROM "${ORDER_STEP}")::int AS inserted, ${current} AS current`;
+}
+
+function orderInsertion([row]: readonly InsertedOrdersRow[]): OrderInsertion {
+  if (row.inserted > 0) return 'inserted';
+  return row.current ? 'exists' : 'stale';
+}
+
 /** Named queries of orders and licenses; no rules. Every method works inside the caller's transaction. */
 @Injectable()
 export class LicensesRepository {
-  constructor(private readonly domains: DomainsRepository) {}
+  /**
+   * The name of the prepared statement of each text of {@link insertOrderWithOnPool}: the same name always means the
+   * same text. A few shapes only (with or without domains, webhook events).
+   */
+  private readonly preparedOrderStatements = new Map<string, string>();
+
+  constructor(
+    private readonly domains: DomainsRepository,
+    private readonly pool: PoolQueries,
+  ) {}
 
   /**
    * Inserts the order unless its id exists; true when this call inserted it. Waits for a concurrent insert.
@@ -158,48 +192,108 @@ export class LicensesRepository {
   }
 
   /**
-   * Writes a new license with every column given and its id generated here, so that the entity is what was
-   * stored, and binds `domain` to it (at its creation) in the same statement.
+   * The step `new_order` of a combined statement: inserts the order unless its id exists, returning its id when it did.
+   * A concurrent insert of the same id makes the statement wait until that transaction ends (then the step returns
+   * nothing if it committed). The other steps of a new order name it as their `onlyIf`. With `onlyIf`, it inserts
+   * nothing (and waits for nothing) unless that step returned a row.
    */
-  async insertLicense(
-    manager: EntityManager,
-    license: Omit<LicenseEntity, 'id' | 'order' | 'product' | 'vendor'>,
-    domain?: string,
-  ): Promise<LicenseEntity> {
-    const entity = Object.assign(new LicenseEntity(), { id: randomUUID(), ...license });
-    await manager.query(
-      `WITH "license" AS (
-         INSERT INTO licenses (id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
-                               storefronts, domain_changes_used, domain_changes_granted, paid_at, updates_until,
-                               delivery_due_at, delivered_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-         RETURNING id, created_at
-       )
-       INSERT INTO license_domains (license_id, domain, bound_at)
-       SELECT id, $19, created_at FROM "license" WHERE $19::varchar IS NOT NULL`,
-      [
-        entity.id,
-        entity.orderId,
-        entity.lineId,
-        entity.productId,
-        entity.vendorCode,
-        entity.customerEmail,
-        entity.status,
-        entity.key,
-        entity.keyLookup,
-        entity.storefronts,
-        entity.domainChangesUsed,
-        entity.domainChangesGranted,
-        entity.paidAt,
-        entity.updatesUntil,
-        entity.deliveryDueAt,
-        entity.deliveredAt,
-        entity.createdAt,
-        entity.updatedAt,
-        domain ?? null,
-      ],
+  insertOrderStep(
+    statement: CombinedStatement,
+    order: Omit<OrderEntity, 'createdAt' | 'apiClient'>,
+    onlyIf?: string,
+  ): string {
+    statement.step(
+      ORDER_STEP,
+      `INSERT INTO orders (order_id, api_client_id, customer_email, customer_name, paid_at, fingerprint)
+       SELECT ${statement.value(order.orderId)}::varchar, ${statement.value(order.apiClientId)}::uuid,
+              ${statement.value(order.customerEmail)}::varchar, ${statement.value(order.customerName)}::varchar,
+              ${statement.value(order.paidAt)}::timestamptz, ${statement.value(order.fingerprint)}::varchar
+       ${whenStepWrote(onlyIf)}
+       ON CONFLICT (order_id) DO NOTHING
+       RETURNING order_id`,
     );
-    return entity;
+    return ORDER_STEP;
+  }
+
+  /**
+   * The steps `new_licenses` and `new_license_domains` of a combined statement: write new licenses with every column given
+   * (their ids generated by the caller, so that each entity is what is stored) and bind each one's domain, if it has
+   * one, at its creation; nothing unless the step `onlyIf` returned a row.
+   */
+  insertLicensesStep(
+    statement: CombinedStatement,
+    licenses: readonly { license: LicenseEntity; domain?: string }[],
+    onlyIf?: string,
+  ): void {
+    const column = <T>(type: string, value: (license: LicenseEntity) => T): string =>
+      `${statement.value(licenses.map(({ license }) => value(license)))}::${type}[]`;
+    statement.step(
+      'new_licenses',
+      `INSERT INTO licenses (id, order_id, line_id, product_id, vendor_code, customer_email, status, key, key_lookup,
+                             storefronts, domain_changes_used, domain_changes_granted, paid_at, updates_until,
+                             delivery_due_at, delivered_at, created_at, updated_at)
+       SELECT * FROM unnest(${[
+         column('uuid', (license) => license.id),
+         column('varchar', (license) => license.orderId),
+         column('varchar', (license) => license.lineId),
+         column('uuid', (license) => license.productId),
+         column('varchar', (license) => license.vendorCode),
+         column('varchar', (license) => license.customerEmail),
+         column('varchar', (license) => license.status),
+         column('varchar', (license) => license.key),
+         column('varchar', (license) => license.keyLookup),
+         column('int', (license) => license.storefronts),
+         column('int', (license) => license.domainChangesUsed),
+         column('int', (license) => license.domainChangesGranted),
+         column('timestamptz', (license) => license.paidAt),
+         column('timestamptz', (license) => license.updatesUntil),
+         column('timestamptz', (license) => license.deliveryDueAt),
+         column('timestamptz', (license) => license.deliveredAt),
+         column('timestamptz', (license) => license.createdAt),
+         column('timestamptz', (license) => license.updatedAt),
+       ].join(', ')})
+       ${whenStepWrote(onlyIf)}
+       RETURNING id, created_at`,
+    );
+    const bound = licenses.filter(({ domain }) => domain !== undefined);
+    if (bound.length === 0) return;
+    statement.step(
+      'new_license_domains',
+      `INSERT INTO license_domains (license_id, domain, bound_at)
+       SELECT "license".id, bound.domain, "license".created_at
+         FROM unnest(${statement.value(bound.map(({ license }) => license.id))}::uuid[],
+                     ${statement.value(bound.map(({ domain }) => domain))}::varchar[]) AS bound(license_id, domain)
+         JOIN "new_licenses" "license" ON "license".id = bound.license_id`,
+    );
+  }
+
+  /**
+   * Runs a combined statement that has the step `new_order` ({@link insertOrderStep}) through `manager`: `inserted`
+   * when it inserted the order, and with it whatever its other steps write; `exists` when the order id was taken;
+   * `stale` when the step `unlessStale` (the order step's `onlyIf`) returned no row, so that nothing was written.
+   */
+  async insertOrderWith(
+    manager: EntityManager,
+    statement: CombinedStatement,
+    unlessStale?: string,
+  ): Promise<OrderInsertion> {
+    const { text, values } = statement.build(insertedOrders(unlessStale));
+    return orderInsertion(await manager.query<InsertedOrdersRow[]>(text, values));
+  }
+
+  /**
+   * {@link insertOrderWith} straight on the pool (PoolQueries), outside any transaction (a single statement is atomic
+   * on its own), as a prepared statement: one per shape of the statement, as its text names it. Never call it
+   * inside a transaction.
+   */
+  async insertOrderWithOnPool(statement: CombinedStatement, unlessStale?: string): Promise<OrderInsertion> {
+    const { text, values } = statement.build(insertedOrders(unlessStale));
+    let name = this.preparedOrderStatements.get(text);
+    if (name === undefined) {
+      name = `insert-order-${this.preparedOrderStatements.size + 1}`;
+      this.preparedOrderStatements.set(text, name);
+    }
+    return orderInsertion(await this.pool.query<InsertedOrdersRow>(text, values, name));
   }
 
   /** Locks the license row until the transaction ends, so concurrent changes to it queue up. */

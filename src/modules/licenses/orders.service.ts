@@ -1,15 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { CombinedStatement } from '../../common/database/combined-statement';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { DomainNormalizer } from '../../common/domain-names/domain-normalizer';
 import { DomainError, validationFailed } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/idempotency/idempotency.rules';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { Principal } from '../auth/principal';
-import { CatalogRepository } from '../catalog/catalog.repository';
+import { CatalogRepository, IssuableProduct } from '../catalog/catalog.repository';
 import { BusinessCalendarService } from '../calendar/calendar.module';
 import { actorOf } from '../history/actor';
 import { LicenseResponseDto } from './dto/license.response.dto';
@@ -17,11 +19,22 @@ import { PlaceOrderDto } from './dto/place-order.dto';
 import { planIssuance } from './issuance.rules';
 import { paidAtImplausibility } from './paid-at.rules';
 import { LicenseChange, LicenseChangeRecorder } from './license-change-recorder';
+import { LicenseEntity } from './license.entity';
 import { generateLicenseKey, normalizeLicenseKey } from './license-key';
 import { licenseView } from './license-view';
 import { inListOrder, LicenseRecord, LicensesRepository } from './licenses.repository';
+import { OrderEntity } from './order.entity';
 
 type Storefront = Extract<Principal, { kind: 'storefront' }>;
+
+/** An order's row as issuance writes it. */
+type NewOrderRow = Omit<OrderEntity, 'createdAt' | 'apiClient'>;
+
+/**
+ * How many products an instance remembers from the orders it issued, so that an order of known products is issued in
+ * one statement: far more than a shop sells, and a bound on memory.
+ */
+const MAX_REMEMBERED_PRODUCTS = 10_000;
 
 /** Keys of instant vendors without a prefix of their own. */
 const DEFAULT_KEY_PREFIX = 'LIC';
@@ -33,6 +46,11 @@ const DEFAULT_KEY_PREFIX = 'LIC';
 @Injectable()
 export class OrdersService {
   private readonly issued: Counter<'vendor' | 'status'>;
+  /**
+   * Products (with their vendors) as last read for an order, by SKU. Never trusted: a statement that issues from them
+   * writes only if they are still as remembered (CatalogRepository.productsAsReadStep), otherwise they are read again.
+   */
+  private readonly remembered = new Map<string, IssuableProduct>();
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -42,6 +60,7 @@ export class OrdersService {
     private readonly changes: LicenseChangeRecorder,
     private readonly domainNames: DomainNormalizer,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
     metrics: MetricsService,
   ) {
     this.issued = metrics.counter({
@@ -57,41 +76,139 @@ export class OrdersService {
   ): Promise<{ created: boolean; licenses: LicenseResponseDto[] }> {
     const domains = this.checkItems(order);
     const fingerprint = createHash('sha256').update(canonicalJson(order)).digest('hex');
-    const outcome = await this.transactions.run(async (manager) => {
-      const now = this.clock.now();
-      const paidAt = paymentTime(order, now);
-      // A concurrent post of the same new order waits here until the first one commits, then finds it.
-      const inserted = await this.licenses.insertOrderIfNew(manager, {
-        orderId: order.orderId,
-        apiClientId: storefront.clientId,
-        customerEmail: order.customer.email.toLowerCase(),
-        customerName: order.customer.name ?? null,
-        paidAt,
-        fingerprint,
-      });
-      if (!inserted) {
-        const existing = await this.licenses.findOrder(manager, order.orderId);
-        if (existing?.fingerprint !== fingerprint || existing.apiClientId !== storefront.clientId) {
-          throw new DomainError(
-            'ORDER_CONFLICT',
-            `Order ${order.orderId} was already placed with other contents; an order cannot be changed.`,
-          );
-        }
-        return { created: false, licenses: await this.orderLicenses(manager, order.orderId, now) };
-      }
-      const issued: LicenseRecord[] = [];
-      for (const index of order.items.keys()) {
-        issued.push(await this.issue(manager, storefront, order, index, paidAt, domains[index]));
-      }
-      // In the order a repeat of the order reads them back in.
-      issued.sort(inListOrder);
-      return { created: true, licenses: issued.map((record) => licenseView(record, now)) };
-    });
-    // Counted once committed: a rolled-back order issued nothing.
-    if (outcome.created) {
-      for (const license of outcome.licenses) this.issued.inc({ vendor: license.vendor, status: license.status });
+    const now = this.clock.now();
+    const paidAt = paymentTime(order, now);
+    const row: NewOrderRow = {
+      orderId: order.orderId,
+      apiClientId: storefront.clientId,
+      customerEmail: order.customer.email.toLowerCase(),
+      customerName: order.customer.name ?? null,
+      paidAt,
+      fingerprint,
+    };
+    // Issuance is the hot write path: the products are read, then the order, its licenses, their domains, history
+    // events and webhook events are written by ONE statement, atomic without a transaction of its own. Both run
+    // straight on the pool as prepared statements, or in the transaction open (an Idempotency-Key's) when there is
+    // one. The order's insert decides, as before: a concurrent post of the same new order waits in it until the first
+    // one commits, then finds it.
+    const joined = this.transactions.joined();
+    const manager = joined ?? this.dataSource.manager;
+    const skus = [...new Set(order.items.map((item) => item.sku))];
+    const remembered = this.rememberedProducts(skus);
+    if (remembered !== undefined) {
+      // Products read for earlier orders, checked by the statement itself: it writes only if they are unchanged.
+      const outcome = await this.issue(joined, manager, storefront, order, row, remembered, domains, now, true);
+      if (outcome !== 'stale') return outcome;
+      for (const sku of skus) this.remembered.delete(sku);
     }
+    const products = joined
+      ? await this.catalog.findProductsForIssuance(joined, skus)
+      : await this.catalog.findProductsForIssuanceOnPool(skus);
+    this.remember(products);
+    const unknown = order.items.findIndex((item) => !products.has(item.sku));
+    // The order row decides first, then the items, as they are issued: a known order is answered as such.
+    if (unknown !== -1) return this.refuseUnknownProduct(storefront, order, row, unknown, now);
+    const outcome = await this.issue(joined, manager, storefront, order, row, products, domains, now, false);
+    if (outcome === 'stale') throw new Error('An order issued from products just read found them stale.');
     return outcome;
+  }
+
+  /**
+   * Writes the order and its licenses, issued from `products`, in one statement; answers the new licenses, or those
+   * of the order already placed (or ORDER_CONFLICT). With `checked`, the statement writes nothing unless the products
+   * are still as given, and `stale` says it did not.
+   */
+  private async issue(
+    joined: EntityManager | undefined,
+    manager: EntityManager,
+    storefront: Storefront,
+    order: PlaceOrderDto,
+    row: NewOrderRow,
+    products: ReadonlyMap<string, IssuableProduct>,
+    domains: readonly (string | undefined)[],
+    now: Date,
+    checked: boolean,
+  ): Promise<{ created: boolean; licenses: LicenseResponseDto[] } | 'stale'> {
+    const statement = new CombinedStatement();
+    const asRead = checked ? this.catalog.productsAsReadStep(statement, [...products.values()]) : undefined;
+    const licenses = await this.issueAll(manager, statement, storefront, order, row, products, domains, asRead);
+    const insertion = joined
+      ? await this.licenses.insertOrderWith(joined, statement, asRead)
+      : await this.licenses.insertOrderWithOnPool(statement, asRead);
+    if (insertion === 'stale') return 'stale';
+    if (insertion === 'exists') {
+      return {
+        created: false,
+        licenses: await this.existingOrder(manager, storefront, order.orderId, row.fingerprint, now),
+      };
+    }
+    // In the order a repeat of the order reads them back in.
+    const views = [...licenses].sort(inListOrder).map((record) => licenseView(record, now));
+    // Counted once written: a failed order issued nothing.
+    for (const license of views) this.issued.inc({ vendor: license.vendor, status: license.status });
+    return { created: true, licenses: views };
+  }
+
+  /** The products of these SKUs as read for earlier orders, if every one of them was read. */
+  private rememberedProducts(skus: readonly string[]): Map<string, IssuableProduct> | undefined {
+    const products = new Map<string, IssuableProduct>();
+    for (const sku of skus) {
+      const product = this.remembered.get(sku);
+      if (product === undefined) return undefined;
+      products.set(sku, product);
+    }
+    return products;
+  }
+
+  private remember(products: ReadonlyMap<string, IssuableProduct>): void {
+    if (this.remembered.size + products.size > MAX_REMEMBERED_PRODUCTS) this.remembered.clear();
+    for (const [sku, product] of products) this.remembered.set(sku, product);
+  }
+
+  /**
+   * An item's SKU names no product: UNKNOWN_PRODUCT, unless the order id is known, which is answered first (the same
+   * order again, or ORDER_CONFLICT). The order is inserted in a transaction that the error rolls back, so that a
+   * concurrent post of the same order waits for it as for an order being issued.
+   */
+  private refuseUnknownProduct(
+    storefront: Storefront,
+    order: PlaceOrderDto,
+    row: NewOrderRow,
+    index: number,
+    now: Date,
+  ): Promise<{ created: boolean; licenses: LicenseResponseDto[] }> {
+    return this.transactions.run(async (manager) => {
+      if (!(await this.licenses.insertOrderIfNew(manager, row))) {
+        const licenses = await this.existingOrder(manager, storefront, order.orderId, row.fingerprint, now);
+        return { created: false, licenses };
+      }
+      const { sku } = order.items[index];
+      throw new DomainError('UNKNOWN_PRODUCT', `items[${index}].sku: there is no product "${sku}".`, {
+        field: `items[${index}].sku`,
+      });
+    });
+  }
+
+  /**
+   * The licenses of an order placed before with the same contents by the same storefront; ORDER_CONFLICT when it
+   * was placed with other contents or by another storefront.
+   */
+  private async existingOrder(
+    manager: EntityManager,
+    storefront: Storefront,
+    orderId: string,
+    fingerprint: string,
+    now: Date,
+  ): Promise<LicenseResponseDto[]> {
+    const existing = await this.licenses.findOrder(manager, orderId);
+    if (existing?.fingerprint !== fingerprint || existing.apiClientId !== storefront.clientId) {
+      throw new DomainError(
+        'ORDER_CONFLICT',
+        `Order ${orderId} was already placed with other contents; an order cannot be changed.`,
+      );
+    }
+    const records = await this.licenses.find(manager, { orderId });
+    return records.map((record) => licenseView(record, now));
   }
 
   /** Rejects what no database is needed to reject: repeated line ids, invalid domains. */
@@ -122,33 +239,49 @@ export class OrdersService {
     });
   }
 
-  private async issue(
+  /**
+   * The licenses of the order's items, added to `statement` with the order (its step `new_order`, written only if
+   * the step `onlyIf` returned a row), their domains, history events and webhook events, all only if the order is
+   * new.
+   */
+  private async issueAll(
     manager: EntityManager,
+    statement: CombinedStatement,
     storefront: Storefront,
     order: PlaceOrderDto,
-    index: number,
-    paidAt: Date,
-    domain: string | undefined,
-  ): Promise<LicenseRecord> {
-    const item = order.items[index];
-    const product = await this.catalog.findProductWithVendor(manager, item.sku);
-    const vendor = product?.vendor;
-    if (!product || !vendor) {
-      throw new DomainError('UNKNOWN_PRODUCT', `items[${index}].sku: there is no product "${item.sku}".`, {
-        field: `items[${index}].sku`,
-      });
-    }
-    const plan = planIssuance({ vendor, updatePeriodMonths: product.updatePeriodMonths, paidAt });
-    // The overrides of the business calendar are read in this transaction: one range query per workday SLA.
-    const deliveryDueAt =
-      plan.deliverySla === null
-        ? null
-        : await this.calendar.addDuration(manager, paidAt, plan.deliverySla.amount, plan.deliverySla.unit);
-    const key = plan.status === 'active' ? generateLicenseKey(vendor.keyPrefix ?? DEFAULT_KEY_PREFIX) : null;
-    const now = this.clock.now();
-    const license = await this.licenses.insertLicense(
-      manager,
-      {
+    row: NewOrderRow,
+    products: ReadonlyMap<string, IssuableProduct>,
+    domains: readonly (string | undefined)[],
+    onlyIf: string | undefined,
+  ): Promise<LicenseRecord[]> {
+    const { paidAt } = row;
+    const items = order.items.map((item) => {
+      const product = products.get(item.sku) as IssuableProduct;
+      const plan = planIssuance({ vendor: product.vendor, updatePeriodMonths: product.updatePeriodMonths, paidAt });
+      return { item, product, plan };
+    });
+    // The overrides of the business calendar are read once for every item with a delivery SLA.
+    const slas = items.flatMap(({ plan }) => (plan.deliverySla === null ? [] : [plan.deliverySla]));
+    const dues =
+      slas.length === 0
+        ? []
+        : await this.calendar.addDurations(
+            manager,
+            slas.map(({ amount, unit }) => ({ start: paidAt, amount, unit })),
+          );
+    const actor = actorOf(storefront);
+    const orderStep = this.licenses.insertOrderStep(statement, row, onlyIf);
+    const written: { license: LicenseEntity; domain?: string }[] = [];
+    const licenses: LicenseRecord[] = [];
+    const changes: { change: LicenseChange; current: LicenseRecord }[] = [];
+    let due = 0;
+    items.forEach(({ item, product, plan }, index) => {
+      const { vendor } = product;
+      const deliveryDueAt = plan.deliverySla === null ? null : dues[due++];
+      const key = plan.status === 'active' ? generateLicenseKey(vendor.keyPrefix ?? DEFAULT_KEY_PREFIX) : null;
+      const now = this.clock.now();
+      const license = Object.assign(new LicenseEntity(), {
+        id: randomUUID(),
         orderId: order.orderId,
         lineId: item.lineId,
         productId: product.id,
@@ -166,15 +299,13 @@ export class OrdersService {
         deliveredAt: null,
         createdAt: now,
         updatedAt: now,
-      },
-      domain,
-    );
-    const actor = actorOf(storefront);
-    // The license as each change leaves it, built here rather than read back: issuance is the hot write path.
-    const issued: LicenseRecord = { license, productSku: product.sku, domains: [] };
-    const bound: LicenseRecord = domain === undefined ? issued : { ...issued, domains: [domain] };
-    const changes: { change: LicenseChange; current: LicenseRecord }[] = [
-      {
+      });
+      const domain = domains[index];
+      written.push({ license, domain });
+      // The license as each change leaves it, built here rather than read back: issuance is the hot write path.
+      const issued: LicenseRecord = { license, productSku: product.sku, domains: [] };
+      const bound: LicenseRecord = domain === undefined ? issued : { ...issued, domains: [domain] };
+      changes.push({
         change: {
           licenseId: license.id,
           type: 'issued',
@@ -188,21 +319,18 @@ export class OrdersService {
           },
         },
         current: issued,
-      },
-    ];
-    if (domain !== undefined) {
-      changes.push({
-        change: { licenseId: license.id, type: 'domain_bound', actor, after: { domain } },
-        current: bound,
       });
-    }
-    await this.changes.recordAll(manager, changes);
-    return bound;
-  }
-
-  private async orderLicenses(manager: EntityManager, orderId: string, now: Date): Promise<LicenseResponseDto[]> {
-    const records = await this.licenses.find(manager, { orderId });
-    return records.map((record) => licenseView(record, now));
+      if (domain !== undefined) {
+        changes.push({
+          change: { licenseId: license.id, type: 'domain_bound', actor, after: { domain } },
+          current: bound,
+        });
+      }
+      licenses.push(bound);
+    });
+    this.licenses.insertLicensesStep(statement, written, orderStep);
+    this.changes.recordAllIn(statement, changes, orderStep);
+    return licenses;
   }
 }
 

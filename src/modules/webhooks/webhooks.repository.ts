@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
+import { CombinedStatement, whenStepWrote } from '../../common/database/combined-statement';
 import { WebhookDeliveryAttemptEntity } from './webhook-delivery-attempt.entity';
 import { DeliveryStatus, WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEventEntity } from './webhook-event.entity';
@@ -130,6 +131,36 @@ export class WebhooksRepository {
         events.map((event) => event.payload),
         events.map((event) => event.createdAt),
       ],
+    );
+  }
+
+  /**
+   * {@link insertEventsWithDeliveries} as two steps of a combined statement, `<name>` and `<name>_deliveries`; they
+   * write nothing unless the step `onlyIf` returned a row.
+   */
+  insertEventsWithDeliveriesStep(
+    statement: CombinedStatement,
+    name: string,
+    events: readonly WebhookEventEntity[],
+    onlyIf?: string,
+  ): void {
+    if (events.length === 0) return;
+    statement.step(
+      name,
+      `INSERT INTO "webhook_events" ("id", "type", "payload", "created_at")
+       SELECT * FROM unnest(${statement.value(events.map((event) => event.id))}::uuid[],
+                            ${statement.value(events.map((event) => event.type))}::varchar[],
+                            ${statement.value(events.map((event) => event.payload))}::text[],
+                            ${statement.value(events.map((event) => event.createdAt))}::timestamptz[])
+       ${whenStepWrote(onlyIf)}
+       RETURNING "id", "type", "created_at"`,
+    );
+    statement.step(
+      `${name}_deliveries`,
+      `INSERT INTO "webhook_deliveries" ("event_id", "subscription_id", "status", "attempt_count", "next_attempt_at", "created_at")
+       SELECT "event"."id", s."id", 'pending', 0, "event"."created_at", "event"."created_at"
+         FROM "${name}" "event"
+         JOIN "webhook_subscriptions" s ON s."disabled_at" IS NULL AND s."events" && ARRAY["event"."type"::text, '*']`,
     );
   }
 
