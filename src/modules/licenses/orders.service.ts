@@ -30,6 +30,23 @@ type Storefront = Extract<Principal, { kind: 'storefront' }>;
 /** An order's row as issuance writes it. */
 type NewOrderRow = Omit<OrderEntity, 'createdAt' | 'apiClient'>;
 
+/** An order being placed: what each step of its issuance reads. */
+interface Placement {
+  storefront: Storefront;
+  order: PlaceOrderDto;
+  row: NewOrderRow;
+  /** Each item's domain, normalised, if it has one. */
+  domains: readonly (string | undefined)[];
+  now: Date;
+  /** The transaction already open (an Idempotency-Key's), which the statements join; none: straight on the pool. */
+  joined: EntityManager | undefined;
+  /** `joined`, or the pool's. */
+  manager: EntityManager;
+}
+
+/** Where the products an order is issued from come from: remembered from earlier orders, or read for this one. */
+type ProductsSource = 'remembered' | 'read';
+
 /**
  * How many products an instance remembers from the orders it issued, so that an order of known products is issued in
  * one statement: far more than a shop sells, and a bound on memory.
@@ -92,12 +109,20 @@ export class OrdersService {
     // one. The order's insert decides, as before: a concurrent post of the same new order waits in it until the first
     // one commits, then finds it.
     const joined = this.transactions.joined();
-    const manager = joined ?? this.dataSource.manager;
+    const placement: Placement = {
+      storefront,
+      order,
+      row,
+      domains,
+      now,
+      joined,
+      manager: joined ?? this.dataSource.manager,
+    };
     const skus = [...new Set(order.items.map((item) => item.sku))];
     const remembered = this.rememberedProducts(skus);
     if (remembered !== undefined) {
       // Products read for earlier orders, checked by the statement itself: it writes only if they are unchanged.
-      const outcome = await this.issue(joined, manager, storefront, order, row, remembered, domains, now, true);
+      const outcome = await this.issue(placement, remembered, 'remembered');
       if (outcome !== 'stale') return outcome;
       for (const sku of skus) this.remembered.delete(sku);
     }
@@ -107,40 +132,33 @@ export class OrdersService {
     this.remember(products);
     const unknown = order.items.findIndex((item) => !products.has(item.sku));
     // The order row decides first, then the items, as they are issued: a known order is answered as such.
-    if (unknown !== -1) return this.refuseUnknownProduct(storefront, order, row, unknown, now);
-    const outcome = await this.issue(joined, manager, storefront, order, row, products, domains, now, false);
+    if (unknown !== -1) return this.refuseUnknownProduct(placement, unknown);
+    const outcome = await this.issue(placement, products, 'read');
     if (outcome === 'stale') throw new Error('An order issued from products just read found them stale.');
     return outcome;
   }
 
   /**
    * Writes the order and its licenses, issued from `products`, in one statement; answers the new licenses, or those
-   * of the order already placed (or ORDER_CONFLICT). With `checked`, the statement writes nothing unless the products
-   * are still as given, and `stale` says it did not.
+   * of the order already placed (or ORDER_CONFLICT). From `remembered` products, the statement writes nothing unless
+   * they are still as given, and `stale` says it did not.
    */
   private async issue(
-    joined: EntityManager | undefined,
-    manager: EntityManager,
-    storefront: Storefront,
-    order: PlaceOrderDto,
-    row: NewOrderRow,
+    placement: Placement,
     products: ReadonlyMap<string, IssuableProduct>,
-    domains: readonly (string | undefined)[],
-    now: Date,
-    checked: boolean,
+    source: ProductsSource,
   ): Promise<{ created: boolean; licenses: LicenseResponseDto[] } | 'stale'> {
+    const { joined, manager, now } = placement;
     const statement = new CombinedStatement();
-    const asRead = checked ? this.catalog.productsAsReadStep(statement, [...products.values()]) : undefined;
-    const licenses = await this.issueAll(manager, statement, storefront, order, row, products, domains, asRead);
+    const asRead =
+      source === 'remembered' ? this.catalog.productsAsReadStep(statement, [...products.values()]) : undefined;
+    const licenses = await this.issueAll(placement, statement, products, asRead);
     const insertion = joined
       ? await this.licenses.insertOrderWith(joined, statement, asRead)
       : await this.licenses.insertOrderWithOnPool(statement, asRead);
     if (insertion === 'stale') return 'stale';
     if (insertion === 'exists') {
-      return {
-        created: false,
-        licenses: await this.existingOrder(manager, storefront, order.orderId, row.fingerprint, now),
-      };
+      return { created: false, licenses: await this.existingOrder(manager, placement) };
     }
     // In the order a repeat of the order reads them back in.
     const views = [...licenses].sort(inListOrder).map((record) => licenseView(record, now));
@@ -171,18 +189,14 @@ export class OrdersService {
    * concurrent post of the same order waits for it as for an order being issued.
    */
   private refuseUnknownProduct(
-    storefront: Storefront,
-    order: PlaceOrderDto,
-    row: NewOrderRow,
+    placement: Placement,
     index: number,
-    now: Date,
   ): Promise<{ created: boolean; licenses: LicenseResponseDto[] }> {
     return this.transactions.run(async (manager) => {
-      if (!(await this.licenses.insertOrderIfNew(manager, row))) {
-        const licenses = await this.existingOrder(manager, storefront, order.orderId, row.fingerprint, now);
-        return { created: false, licenses };
+      if (!(await this.licenses.insertOrderIfNew(manager, placement.row))) {
+        return { created: false, licenses: await this.existingOrder(manager, placement) };
       }
-      const { sku } = order.items[index];
+      const { sku } = placement.order.items[index];
       throw new DomainError('UNKNOWN_PRODUCT', `items[${index}].sku: there is no product "${sku}".`, {
         field: `items[${index}].sku`,
       });
@@ -195,10 +209,7 @@ export class OrdersService {
    */
   private async existingOrder(
     manager: EntityManager,
-    storefront: Storefront,
-    orderId: string,
-    fingerprint: string,
-    now: Date,
+    { storefront, row: { orderId, fingerprint }, now }: Placement,
   ): Promise<LicenseResponseDto[]> {
     const existing = await this.licenses.findOrder(manager, orderId);
     if (existing?.fingerprint !== fingerprint || existing.apiClientId !== storefront.clientId) {
@@ -245,13 +256,9 @@ export class OrdersService {
    * new.
    */
   private async issueAll(
-    manager: EntityManager,
+    { manager, storefront, order, row, domains }: Placement,
     statement: CombinedStatement,
-    storefront: Storefront,
-    order: PlaceOrderDto,
-    row: NewOrderRow,
     products: ReadonlyMap<string, IssuableProduct>,
-    domains: readonly (string | undefined)[],
     onlyIf: string | undefined,
   ): Promise<LicenseRecord[]> {
     const { paidAt } = row;
